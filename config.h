@@ -104,6 +104,7 @@ struct oci_process {
 		bool present;
 		uint64_t *cpus;       /* bitmask words; NULL when not set */
 		char *cpus_str, *mems_str; /* linux.intelRdt-like strings as written */
+		char *initial, *final;     /* process.execCPUAffinity.initial/final, as written ("0-3,7") */
 	} exec_cpu_affinity;
 };
 

@@ -64,6 +64,10 @@ struct json_value *json_get(const struct json_value *o, const char *key);
 
 const char *json_type_name(enum json_type t); /* "null", "boolean", "number", "string", "array", "object" */
 
+/* True when s[0..n) is well-formed UTF-8 (no overlongs, surrogates or
+ * code points above U+10FFFF). */
+bool json_utf8_valid(const char *s, size_t n);
+
 /* ---- writer ---- */
 /* A growable output buffer that builds JSON text. Commas and (with indent)
  * newlines are inserted automatically. Memory errors exit (die_oom). */
@@ -83,6 +87,9 @@ void jw_obj_end(struct json_writer *w);
 void jw_arr_begin(struct json_writer *w);
 void jw_arr_end(struct json_writer *w);
 void jw_key(struct json_writer *w, const char *key);
+void jw_keyn(struct json_writer *w, const char *key, size_t n); /* key may hold NULs */
+/* Strings are escaped as RFC 8259 requires; invalid UTF-8 is written as
+ * U+FFFD so the output is always valid JSON. */
 void jw_str(struct json_writer *w, const char *s);          /* NULL writes null */
 void jw_strn(struct json_writer *w, const char *s, size_t n);
 void jw_int(struct json_writer *w, int64_t v);

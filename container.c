@@ -1,0 +1,611 @@
+/* container.c: create, start and run: the parent's side of bringing a
+ * container up, and the one undo path when anything fails on the way. */
+#include "container.h"
+
+#include "cgroup.h"
+#include "hooks.h"
+#include "init.h"
+#include "net.h"
+#include "ns.h"
+#include "seccomp_bpf.h"
+#include "sync.h"
+#include "terminal.h"
+
+#include <fcntl.h>
+#include <limits.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+
+#ifndef CLONE_INTO_CGROUP
+#define CLONE_INTO_CGROUP 0x200000000ULL
+#endif
+
+struct ctr {
+	const struct create_opts *o;
+	bool run;                   /* created for run: no exec.fifo */
+	char dir[PATH_MAX], bundle[PATH_MAX], rootfs[PATH_MAX];
+	struct oci_config cfg;
+	struct bpf_program bpf;
+	struct cg cg;
+	int sync_fd, lock_fd, fifo_fd, pty;
+	int join_fds[NS_COUNT];
+	pid_t pid;
+	bool dir_made, prepared, net_done, cg_done, fifo_made, state_saved;
+	struct cstate st;
+};
+
+static void ctr_init(struct ctr *c, const struct create_opts *o, bool run)
+{
+	memset(c, 0, sizeof *c);
+	c->o = o;
+	c->run = run;
+	c->sync_fd = c->lock_fd = c->fifo_fd = c->pty = -1;
+	c->cg.dirfd = -1;
+	for (int t = 0; t < NS_COUNT; t++)
+		c->join_fds[t] = -1;
+}
+
+/* Raind layout: the bundle is <root>/<id> when it holds config.json, else
+ * the current directory. runc layout: --bundle, else the current directory. */
+static int resolve_bundle(struct ctr *c, struct derr *e)
+{
+	char cwd[PATH_MAX];
+	const char *b = c->o->bundle;
+	if (!getcwd(cwd, sizeof cwd))
+		return derr_sys(e, "getcwd");
+	if (!b) {
+		snprintf(c->bundle, sizeof c->bundle, "%s/config.json", c->dir);
+		b = access(c->bundle, F_OK) == 0 ? c->dir : cwd;
+	}
+	if (!realpath(b, c->bundle))
+		return derr_sys(e, "bundle \"%s\"", b);
+	return 0;
+}
+
+static int load_config(struct ctr *c, struct derr *e)
+{
+	cleanup_free char *path = xasprintf("%s/config.json", c->bundle);
+	struct stat st;
+	if (config_load(path, &c->cfg, e) < 0)
+		return -1;
+	if (!c->cfg.process.present)
+		return derr_set(e, 0, "config.json: process: required to create a container");
+	if (c->cfg.linux.intel_rdt)
+		return derr_set(e, 0, "config.json: linux.intelRdt: not supported by droplet");
+	const char *r = c->cfg.root.path;
+	if (r[0] == '/')
+		snprintf(c->rootfs, sizeof c->rootfs, "%s", r);
+	else
+		snprintf(c->rootfs, sizeof c->rootfs, "%s/%s", c->bundle, r);
+	if (c->cfg.image.present) /* the overlay creates the mount point */
+		return 0;
+	if (stat(c->rootfs, &st) < 0)
+		return derr_sys(e, "root.path \"%s\"", c->rootfs);
+	if (!S_ISDIR(st.st_mode))
+		return derr_set(e, 0, "root.path \"%s\": not a directory", c->rootfs);
+	if (c->cfg.process.terminal && !c->o->console_socket && !c->run && !c->o->raind)
+		return derr_set(e, 0, "process.terminal: create needs --console-socket for a terminal");
+	return 0;
+}
+
+/* <root>/<id>: made if missing, locked; an existing state must be stopped
+ * (a Raind restart re-creates on the same bundle). */
+static int prepare_dir(struct ctr *c, struct derr *e)
+{
+	if (mkdir(c->o->root, 0711) < 0 && errno != EEXIST && mkdir_p(c->o->root, 0711, e) < 0)
+		return -1;
+	snprintf(c->dir, sizeof c->dir, "%s/%s", c->o->root, c->o->id);
+	if (mkdir(c->dir, 0711) == 0)
+		c->dir_made = true;
+	else if (errno != EEXIST)
+		return derr_sys(e, "mkdir \"%s\"", c->dir);
+	c->lock_fd = state_lock(c->dir, e);
+	if (c->lock_fd < 0)
+		return -1;
+	struct cstate old;
+	struct derr ignore;
+	if (state_load(c->dir, c->o->id, &old, &ignore) == 0) {
+		bool stopped = old.status == CS_STOPPED;
+		state_free(&old);
+		if (!stopped)
+			return derr_set(e, 0, "container \"%s\" already exists", c->o->id);
+		cleanup_free char *p = xasprintf("%s/state.json", c->dir);
+		unlink(p);
+	}
+	return 0;
+}
+
+static int make_fifo(struct ctr *c, struct derr *e)
+{
+	cleanup_free char *p = xasprintf("%s/exec.fifo", c->dir);
+	unlink(p);
+	if (mkfifo(p, 0622) < 0)
+		return derr_sys(e, "mkfifo \"%s\"", p);
+	c->fifo_made = true;
+	if (c->cfg.linux.n_uid_mappings) { /* container root must be able to open it */
+		uid_t uid = c->cfg.linux.uid_mappings[0].host_id;
+		gid_t gid = c->cfg.linux.n_gid_mappings ? c->cfg.linux.gid_mappings[0].host_id : 0;
+		if (chown(p, uid, gid) < 0)
+			return derr_sys(e, "chown \"%s\"", p);
+	}
+	c->fifo_fd = open(p, O_PATH | O_CLOEXEC);
+	if (c->fifo_fd < 0)
+		return derr_sys(e, "open \"%s\"", p);
+	return 0;
+}
+
+static pid_t do_clone(struct ctr *c, unsigned long flags)
+{
+	struct {
+		uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls, set_tid,
+			set_tid_size, cgroup;
+	} args = {.flags = flags, .exit_signal = SIGCHLD};
+	if (c->cg.dirfd >= 0) {
+		args.flags |= CLONE_INTO_CGROUP;
+		args.cgroup = (uint64_t)c->cg.dirfd;
+	}
+	long pid = syscall(SYS_clone3, &args, sizeof args);
+	if (pid >= 0 || (errno != ENOSYS && errno != E2BIG && errno != EINVAL && errno != EBUSY &&
+			 errno != EOPNOTSUPP))
+		return (pid_t)pid;
+	c->cg_done = false; /* not placed by clone3: write cgroup.procs later */
+	return (pid_t)syscall(SYS_clone, (flags & ~(unsigned long)CLONE_NEWTIME) | SIGCHLD, 0, 0, 0, 0);
+}
+
+static int spawn(struct ctr *c, struct derr *e)
+{
+	const struct oci_linux *l = &c->cfg.linux;
+	unsigned long flags = ns_new_flags(l);
+	int sp[2];
+	if (ns_open_joins(l, c->join_fds, e) < 0)
+		return -1;
+	if (c->join_fds[NS_USER] >= 0 && (flags & CLONE_NEWPID))
+		return derr_set(e, 0, "linux.namespaces: joining a user namespace while creating a pid namespace is not supported");
+	if (c->join_fds[NS_USER] >= 0) /* created after setns(user) in the child: not supported either */
+		flags &= ~(unsigned long)(CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWCGROUP);
+	if (ns_join(c->join_fds, NS_PID, e) < 0) /* pid: for our children */
+		return -1;
+	if (flags & CLONE_NEWTIME) {
+		if (unshare(CLONE_NEWTIME) < 0)
+			return derr_sys(e, "linux.namespaces: time namespace");
+		if (ns_write_time_offsets(l, e) < 0)
+			return -1;
+		flags &= ~(unsigned long)CLONE_NEWTIME;
+	}
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0)
+		return derr_sys(e, "socketpair");
+	cleanup_free char *log = NULL;
+	if (c->o->raind && !c->run && !c->o->tty && !c->cfg.process.terminal) {
+		cleanup_free char *dir = xasprintf("%s/logs", c->dir);
+		if (mkdir_p(dir, 0755, e) < 0)
+			return -1;
+		log = xasprintf("%s/init.log", dir);
+	}
+	struct init_args a = {
+		.cfg = &c->cfg, .id = c->o->id, .bundle = c->bundle, .rootfs = c->rootfs, .state_dir = c->dir,
+		.sync_fd = sp[1], .fifo_fd = c->fifo_fd, .bpf = c->cfg.linux.seccomp.present ? &c->bpf : NULL,
+		.log_path = log, .tty = c->o->tty || c->cfg.process.terminal, .keep_pdeathsig = c->run && !c->o->detach,
+		.preserve_fds = c->o->preserve_fds, .new_userns = flags & CLONE_NEWUSER,
+		.new_netns = flags & CLONE_NEWNET, .new_pidns = flags & CLONE_NEWPID,
+	};
+	memcpy(a.join_fds, c->join_fds, sizeof a.join_fds);
+	c->cg_done = c->cg.dirfd >= 0;
+	pid_t pid = do_clone(c, flags);
+	if (pid < 0) {
+		derr_sys(e, "clone");
+		close(sp[0]), close(sp[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		close(sp[0]);
+		init_main(&a);
+	}
+	close(sp[1]);
+	c->sync_fd = sp[0];
+	c->pid = pid;
+	ns_close_joins(c->join_fds);
+	return 0;
+}
+
+static char *iso_now(struct arena *a)
+{
+	char buf[64];
+	struct timespec ts;
+	struct tm tm;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	size_t n = strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(buf + n, sizeof buf - n, ".%09ldZ", ts.tv_nsec);
+	return arena_strdup(a, buf);
+}
+
+static int save_state(struct ctr *c, enum cstatus status, struct derr *e)
+{
+	struct cstate *s = &c->st;
+	if (!s->id) {
+		s->id = arena_strdup(&s->arena, c->o->id);
+		s->bundle = c->bundle;
+		s->rootfs = c->rootfs;
+		s->created = iso_now(&s->arena);
+		s->annotations = c->cfg.annotations;
+		s->n_annotations = c->cfg.n_annotations;
+		s->raind = c->o->raind;
+		s->cgroup = c->cg.dirfd >= 0 ? c->cg.path : NULL;
+		s->cgroup_rel = c->cg.dirfd >= 0 ? c->cg.rel : NULL;
+	}
+	s->status = status;
+	s->pid = c->pid;
+	s->start_time = proc_start_time(c->pid);
+	if (state_save(c->dir, s, e) < 0)
+		return -1;
+	c->state_saved = true;
+	return 0;
+}
+
+static int run_hooks(struct ctr *c, enum hook_phase ph, enum cstatus st, struct derr *e)
+{
+	if (!c->cfg.hooks.n[ph])
+		return 0;
+	c->st.status = st;
+	cleanup_free char *json = state_render(&c->st, false, 0);
+	return hook_run_phase(&c->cfg.hooks, ph, json, e);
+}
+
+static int handle_pty(struct ctr *c, int fd, struct derr *e)
+{
+	if (c->o->console_socket) {
+		int r = term_send_console_socket(c->o->console_socket, fd, e);
+		close(fd);
+		return r;
+	}
+	c->pty = fd;
+	return 0;
+}
+
+/* After clone: maps, cgroup, network, hooks; then let the init set up and
+ * wait until it is ready. */
+static int parent_setup(struct ctr *c, struct derr *e)
+{
+	struct sync_msg m;
+	int fd;
+	if (c->cfg.linux.ns[NS_USER].present && !c->cfg.linux.ns[NS_USER].path &&
+	    ns_write_idmaps(c->pid, &c->cfg.linux, e) < 0)
+		return -1;
+	if (c->cg.dirfd >= 0 && !c->cg_done && cg_enter(&c->cg, c->pid, e) < 0)
+		return -1;
+	if (save_state(c, CS_CREATING, e) < 0)
+		return -1;
+	if (c->cfg.net.present && c->cfg.linux.ns[NS_NET].present && !c->cfg.linux.ns[NS_NET].path) {
+		if (net_setup_host(&c->cfg.net, c->pid, e) < 0)
+			return -1;
+		c->net_done = true;
+	}
+	if (run_hooks(c, HOOK_PRESTART, CS_CREATING, e) < 0 || run_hooks(c, HOOK_CREATE_RUNTIME, CS_CREATING, e) < 0)
+		return -1;
+	if (sync_send(c->sync_fd, SYNC_GO, c->pid, NULL, -1) < 0)
+		return derr_sys(e, "sync: send");
+	for (;;) {
+		if (sync_recv(c->sync_fd, &m, &fd, e) < 0)
+			return -1;
+		if (m.type == SYNC_READY)
+			break;
+		if (m.type == SYNC_PTY && fd >= 0 && handle_pty(c, fd, e) < 0)
+			return -1;
+	}
+	if (save_state(c, CS_CREATED, e) < 0)
+		return -1;
+	if (c->o->pid_file) {
+		char buf[32];
+		int n = snprintf(buf, sizeof buf, "%d", c->pid);
+		if (write_file_atomic(c->o->pid_file, buf, (size_t)n, e) < 0)
+			return derr_wrap(e, "--pid-file");
+	}
+	return 0;
+}
+
+static void undo(struct ctr *c)
+{
+	struct derr ignore;
+	if (c->pid > 0) {
+		kill(c->pid, SIGKILL);
+		waitpid(c->pid, NULL, 0);
+		c->pid = 0;
+	}
+	if (c->net_done)
+		net_teardown_host(&c->cfg.net, &ignore);
+	if (c->cg.dirfd >= 0)
+		cg_destroy(&c->cg, &ignore);
+	c->net_done = false;
+	const char *files[] = {"state.json", "exec.fifo", "tty.sock"};
+	for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
+		cleanup_free char *p = xasprintf("%s/%s", c->dir, files[i]);
+		unlink(p);
+	}
+	if (c->dir_made)
+		rmdir(c->dir);
+}
+
+static void ctr_free(struct ctr *c)
+{
+	if (c->sync_fd >= 0)
+		close(c->sync_fd);
+	if (c->fifo_fd >= 0)
+		close(c->fifo_fd);
+	if (c->lock_fd >= 0)
+		close(c->lock_fd);
+	if (c->pty >= 0)
+		close(c->pty);
+	ns_close_joins(c->join_fds);
+	bpf_program_free(&c->bpf);
+	cg_close(&c->cg);
+	c->st.annotations = NULL;
+	arena_free(&c->st.arena);
+	config_free(&c->cfg);
+}
+
+/* Everything up to "created"; on failure everything is undone. */
+static int ctr_create(struct ctr *c, struct derr *e)
+{
+	int r = -1;
+	if (state_check_id(c->o->id, e) < 0)
+		return -1;
+	if (prepare_dir(c, e) < 0) {
+		if (c->dir_made)
+			rmdir(c->dir);
+		return -1;
+	}
+	c->prepared = true;
+	if (resolve_bundle(c, e) < 0 || load_config(c, e) < 0)
+		goto out;
+	if (c->cfg.linux.seccomp.present && bpf_compile(&c->cfg.linux.seccomp, &c->bpf, e) < 0)
+		goto out;
+	if (cg_create(&c->cg, c->cfg.linux.cgroups_path, c->o->id, &c->cfg.linux.resources, e) < 0)
+		goto out;
+	if (!c->run && make_fifo(c, e) < 0)
+		goto out;
+	if (spawn(c, e) < 0 || parent_setup(c, e) < 0)
+		goto out;
+	r = 0;
+out:
+	if (r < 0)
+		undo(c);
+	return r;
+}
+
+/* Raind: the monitor waits for the init, records how it ended and runs the
+ * stopContainer hooks; with a terminal it is also the shim on tty.sock. */
+static _Noreturn void monitor(struct ctr *c)
+{
+	struct derr e;
+	int status = 0;
+	if (c->pty >= 0) {
+		cleanup_free char *sock = xasprintf("%s/tty.sock", c->dir);
+		cleanup_free char *logdir = xasprintf("%s/logs", c->dir);
+		cleanup_free char *log = xasprintf("%s/console.log", logdir);
+		mkdir_p(logdir, 0755, &e);
+		int lfd = open(log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+		int sfd = term_shim_listen(sock, &e);
+		if (sfd < 0 || term_shim_loop(c->pty, sfd, lfd, c->pid, &status, &e) < 0)
+			while (waitpid(c->pid, &status, 0) < 0 && errno == EINTR)
+				;
+		unlink(sock);
+	} else {
+		while (waitpid(c->pid, &status, 0) < 0 && errno == EINTR)
+			;
+	}
+	int lock = state_lock(c->dir, &e);
+	struct cstate s;
+	if (lock >= 0 && state_load(c->dir, c->o->id, &s, &e) == 0) {
+		state_set_exit(&s, status);
+		state_save(c->dir, &s, &e);
+		if (c->cfg.hooks.n[HOOK_STOP_CONTAINER]) {
+			cleanup_free char *json = state_render(&s, false, 0);
+			if (hook_run_phase(&c->cfg.hooks, HOOK_STOP_CONTAINER, json, &e) < 0)
+				log_warn("%s", e.msg);
+		}
+		state_free(&s);
+	}
+	_exit(0);
+}
+
+static void to_devnull(void)
+{
+	int fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (fd >= 0) {
+		dup2(fd, 0), dup2(fd, 1), dup2(fd, 2);
+		close(fd);
+	}
+}
+
+/* Raind create: fork the monitor (setsid, stdio on /dev/null so the caller
+ * never hangs on our pipes); it creates the container and reports back. */
+static int create_with_monitor(const struct create_opts *o, struct derr *e)
+{
+	int p[2];
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return derr_sys(e, "pipe");
+	pid_t pid = fork();
+	if (pid < 0)
+		return derr_sys(e, "fork");
+	if (pid == 0) {
+		struct ctr c;
+		struct derr ce = {0};
+		close(p[0]);
+		setsid();
+		to_devnull();
+		ctr_init(&c, o, false);
+		if (ctr_create(&c, &ce) < 0) {
+			write_all(p[1], ce.msg, strlen(ce.msg));
+			_exit(1);
+		}
+		c.st.shim_pid = getpid();
+		state_save(c.dir, &c.st, &ce);
+		close(c.lock_fd), c.lock_fd = -1;
+		close(c.sync_fd), c.sync_fd = -1;
+		close(p[1]);
+		monitor(&c);
+	}
+	close(p[1]);
+	char msg[ERR_MSG_MAX];
+	ssize_t n, len = 0;
+	while ((n = read(p[0], msg + len, sizeof msg - 1 - (size_t)len)) > 0 || (n < 0 && errno == EINTR))
+		len += n > 0 ? n : 0;
+	close(p[0]);
+	msg[len] = 0;
+	if (len > 0)
+		return derr_set(e, 0, "%s", msg);
+	int status;
+	/* the monitor lives on; it only wrote nothing when all went well */
+	if (waitpid(pid, &status, WNOHANG) == pid && !(WIFEXITED(status) && WEXITSTATUS(status) == 0))
+		return derr_set(e, 0, "create: monitor died");
+	return 0;
+}
+
+int container_create(const struct create_opts *o, struct derr *e)
+{
+	if (o->raind)
+		return create_with_monitor(o, e);
+	struct ctr c;
+	ctr_init(&c, o, false);
+	int r = ctr_create(&c, e);
+	ctr_free(&c);
+	return r;
+}
+
+/* Open exec.fifo: the init's blocked open returns; read until EOF, which
+ * comes when exec succeeded (the init's end is close-on-exec) or after
+ * the init wrote why it failed. */
+static int release_init(const char *dir, struct derr *e)
+{
+	cleanup_free char *fifo = xasprintf("%s/exec.fifo", dir);
+	cleanup_fd int fd = open(fifo, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return derr_sys(e, "open \"%s\"", fifo);
+	unlink(fifo);
+	char buf[ERR_MSG_MAX];
+	ssize_t n, len = 0;
+	while ((n = read(fd, buf + len, sizeof buf - 1 - (size_t)len)) > 0 || (n < 0 && errno == EINTR))
+		len += n > 0 ? n : 0;
+	buf[len] = 0;
+	if (len > 0) {
+		buf[strcspn(buf, "\n")] = 0;
+		return derr_set(e, 0, "%s", buf);
+	}
+	return 0;
+}
+
+int container_start(const char *root, const char *id, struct derr *e)
+{
+	char dir[PATH_MAX];
+	struct cstate s;
+	struct oci_config cfg = {0};
+	int lock;
+	if (container_open(root, id, dir, sizeof dir, &lock, &s, e) < 0)
+		return -1;
+	int r = -1;
+	if (s.status != CS_CREATED)
+		derr_set(e, 0, "container \"%s\" is %s, not created", id, state_status_name(s.status));
+	else if (release_init(dir, e) == 0)
+		r = 0;
+	if (r == 0) {
+		s.status = CS_RUNNING;
+		state_save(dir, &s, e);
+		cleanup_free char *cpath = xasprintf("%s/config.json", s.bundle);
+		struct derr he;
+		if (config_load(cpath, &cfg, &he) == 0 && cfg.hooks.n[HOOK_POSTSTART]) {
+			cleanup_free char *json = state_render(&s, false, 0);
+			if (hook_run_phase(&cfg.hooks, HOOK_POSTSTART, json, &he) < 0)
+				log_warn("%s", he.msg);
+		}
+	}
+	config_free(&cfg);
+	state_free(&s);
+	close(lock);
+	return r;
+}
+
+static volatile sig_atomic_t fwd_pid;
+static void forward_signal(int sig)
+{
+	if (fwd_pid > 0)
+		kill(fwd_pid, sig);
+}
+
+static int wait_child(pid_t pid)
+{
+	static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2};
+	struct sigaction sa = {.sa_handler = forward_signal};
+	int status;
+	fwd_pid = pid;
+	for (size_t i = 0; i < ARRAY_SIZE(sigs); i++)
+		sigaction(sigs[i], &sa, NULL);
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return 255;
+	return status;
+}
+
+/* run: release the init and learn whether exec worked (EOF on the sync
+ * socket means it did), then poststart. */
+static int run_start(struct ctr *c, struct derr *e)
+{
+	struct sync_msg m;
+	if (sync_send(c->sync_fd, SYNC_START, 0, NULL, -1) < 0)
+		return derr_sys(e, "sync: send");
+	ssize_t n;
+	do
+		n = recv(c->sync_fd, &m, sizeof m, 0);
+	while (n < 0 && errno == EINTR);
+	if (n == (ssize_t)sizeof m && m.type == SYNC_ERROR) {
+		m.msg[sizeof m.msg - 1] = 0;
+		return derr_set(e, 0, "%s", m.msg);
+	}
+	if (save_state(c, CS_RUNNING, e) < 0)
+		return -1;
+	if (run_hooks(c, HOOK_POSTSTART, CS_RUNNING, e) < 0)
+		log_warn("%s", e->msg);
+	return 0;
+}
+
+int container_run(const struct create_opts *o, struct derr *e)
+{
+	struct ctr c;
+	int status = 0, code;
+	ctr_init(&c, o, true);
+	if (ctr_create(&c, e) < 0) {
+		ctr_free(&c);
+		return -1;
+	}
+	if (run_start(&c, e) < 0) {
+		undo(&c);
+		ctr_free(&c);
+		return -1;
+	}
+	if (o->detach) {
+		ctr_free(&c);
+		return 0;
+	}
+	close(c.lock_fd), c.lock_fd = -1;
+	if (c.pty >= 0) {
+		if (term_interactive(c.pty, c.pid, &status, e) < 0)
+			log_warn("%s", e->msg), status = wait_child(c.pid);
+	} else {
+		status = wait_child(c.pid);
+	}
+	c.pid = 0;
+	code = WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
+	c.lock_fd = state_lock(c.dir, e);
+	state_set_exit(&c.st, status);
+	if (run_hooks(&c, HOOK_STOP_CONTAINER, CS_STOPPED, e) < 0)
+		log_warn("%s", e->msg);
+	struct derr ce;
+	if (container_cleanup(c.dir, &c.st, &c.cfg, &ce) < 0)
+		log_warn("%s", ce.msg);
+	ctr_free(&c);
+	return code;
+}

@@ -1,0 +1,274 @@
+/* exec.c: a new process in a running container: join its namespaces (user
+ * first) and cgroup, apply the same confinement as the init, exec. */
+#include "container.h"
+
+#include "cgroup.h"
+#include "ns.h"
+#include "process.h"
+#include "seccomp_bpf.h"
+#include "sync.h"
+#include "terminal.h"
+
+#include <fcntl.h>
+#include <limits.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+
+#ifndef CLONE_INTO_CGROUP
+#define CLONE_INTO_CGROUP 0x200000000ULL
+#endif
+
+struct xctx {
+	const struct exec_opts *o;
+	struct cstate s;
+	struct oci_config cfg;
+	struct oci_process proc;
+	struct bpf_program bpf;
+	struct cg cg;
+	int ns_fds[NS_COUNT];
+	char dir[PATH_MAX];
+	const char *log;
+};
+
+/* Namespaces of the container that differ from ours. */
+static int open_container_ns(struct xctx *x, struct derr *e)
+{
+	for (int t = 0; t < NS_COUNT; t++) {
+		char self[64], their[64];
+		struct stat a, b;
+		x->ns_fds[t] = -1;
+		snprintf(self, sizeof self, "/proc/self/ns/%s", ns_info((enum ns_type)t)->proc);
+		snprintf(their, sizeof their, "/proc/%d/ns/%s", x->s.pid, ns_info((enum ns_type)t)->proc);
+		if (stat(their, &b) < 0 || (stat(self, &a) == 0 && a.st_ino == b.st_ino && a.st_dev == b.st_dev))
+			continue;
+		x->ns_fds[t] = ns_open_pid(x->s.pid, (enum ns_type)t, e);
+		if (x->ns_fds[t] < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int env_override(struct oci_process *p, struct arena *a, char **env, int n)
+{
+	char **v = arena_alloc(a, sizeof *v * (p->n_env + (size_t)n + 1));
+	memcpy(v, p->env, sizeof *v * p->n_env);
+	size_t cnt = p->n_env;
+	for (int i = 0; i < n; i++) {
+		size_t klen = strcspn(env[i], "=");
+		size_t j;
+		for (j = 0; j < cnt; j++)
+			if (strncmp(v[j], env[i], klen) == 0 && v[j][klen] == '=')
+				break;
+		v[j] = env[i];
+		if (j == cnt)
+			cnt++;
+	}
+	p->env = v;
+	p->n_env = cnt;
+	return 0;
+}
+
+static int build_process(struct xctx *x, struct derr *e)
+{
+	const struct exec_opts *o = x->o;
+	if (o->process_file)
+		return config_load_process(o->process_file, &x->cfg, &x->proc, e);
+	if (o->argc < 1)
+		return derr_set(e, 0, "exec: no command given");
+	x->proc = x->cfg.process;
+	x->proc.args = o->argv;
+	x->proc.n_args = (size_t)o->argc;
+	x->proc.terminal = o->tty;
+	if (o->cwd)
+		x->proc.cwd = (char *)o->cwd;
+	if (o->user) {
+		char *end;
+		unsigned long uid = strtoul(o->user, &end, 10);
+		unsigned long gid = *end == ':' ? strtoul(end + 1, &end, 10) : 0;
+		if (*end || end == o->user)
+			return derr_set(e, 0, "exec: --user \"%s\": want UID[:GID]", o->user);
+		x->proc.user.uid = (uint32_t)uid, x->proc.user.gid = (uint32_t)gid;
+		x->proc.user.n_additional_gids = 0;
+	}
+	for (int i = 0; i < o->n_env; i++)
+		if (!strchr(o->env[i], '='))
+			return derr_set(e, 0, "exec: --env \"%s\": want KEY=VALUE", o->env[i]);
+	return env_override(&x->proc, &x->cfg.arena, o->env, o->n_env);
+}
+
+static _Noreturn void exec_child(struct xctx *x, int sock)
+{
+	struct derr e = {0};
+	char exe[PATH_MAX];
+	int notify;
+	static const enum ns_type order[] = {NS_USER, NS_MNT, NS_NET, NS_IPC, NS_UTS, NS_CGROUP};
+	for (size_t i = 0; i < ARRAY_SIZE(order); i++)
+		if (ns_join(x->ns_fds, order[i], &e) < 0)
+			goto fail;
+	if (x->proc.terminal) {
+		int master, slave;
+		if (term_open_pty(&master, &slave, &e) < 0 || sync_send(sock, SYNC_PTY, 0, NULL, master) < 0 ||
+		    term_make_controlling(slave, &e) < 0)
+			goto fail;
+		close(master);
+	} else if (x->log) {
+		int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
+		int log = open(x->log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+		if (null < 0 || log < 0 || dup2(null, 0) < 0 || dup2(log, 1) < 0 || dup2(log, 2) < 0) {
+			derr_sys(&e, "open \"%s\"", x->log);
+			goto fail;
+		}
+	}
+	struct proc_spec ps = {.p = &x->proc, .seccomp = &x->cfg.linux.seccomp,
+			       .bpf = x->cfg.linux.seccomp.present ? &x->bpf : NULL, .preserve_fds = x->o->preserve_fds};
+	if (proc_chdir(&x->proc, &e) < 0 || proc_find_exec(&x->proc, exe, sizeof exe, &e) < 0 ||
+	    proc_set_limits(&x->proc, &e) < 0 || proc_set_user(&x->proc, &e) < 0 || proc_confine(&ps, &notify, &e) < 0)
+		goto fail;
+	proc_cloexec_from(3 + x->o->preserve_fds, -1);
+	proc_exec(exe, &x->proc, &e);
+fail:
+	sync_send(sock, SYNC_ERROR, 0, &e, -1);
+	_exit(127);
+}
+
+static pid_t spawn_exec(struct xctx *x, int sock_child, struct derr *e)
+{
+	struct {
+		uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls, set_tid,
+			set_tid_size, cgroup;
+	} args = {.exit_signal = SIGCHLD};
+	if (ns_join(x->ns_fds, NS_PID, e) < 0 || ns_join(x->ns_fds, NS_TIME, e) < 0)
+		return -1;
+	if (x->cg.dirfd >= 0) {
+		args.flags = CLONE_INTO_CGROUP;
+		args.cgroup = (uint64_t)x->cg.dirfd;
+	}
+	pid_t pid = (pid_t)syscall(SYS_clone3, &args, sizeof args);
+	bool placed = pid >= 0 && x->cg.dirfd >= 0;
+	if (pid < 0)
+		pid = fork();
+	if (pid < 0)
+		return derr_sys(e, "clone");
+	if (pid == 0)
+		exec_child(x, sock_child);
+	if (!placed && x->cg.dirfd >= 0 && cg_enter(&x->cg, pid, e) < 0) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		return -1;
+	}
+	return pid;
+}
+
+/* Wait for the child's exec: EOF on the sync socket means it worked; a pty
+ * master may come first. */
+static int await_exec(struct xctx *x, int sock, int *pty, struct derr *e)
+{
+	struct sync_msg m;
+	int fd;
+	*pty = -1;
+	for (;;) {
+		ssize_t n = recv(sock, &m, sizeof m, MSG_PEEK);
+		if (n == 0)
+			return 0;
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (sync_recv(sock, &m, &fd, e) < 0)
+			return -1;
+		if (m.type == SYNC_PTY && fd >= 0) {
+			if (x->o->console_socket) {
+				int r = term_send_console_socket(x->o->console_socket, fd, e);
+				close(fd);
+				if (r < 0)
+					return -1;
+			} else {
+				*pty = fd;
+			}
+		}
+	}
+}
+
+static int exec_prepare(struct xctx *x, struct derr *e)
+{
+	int lock;
+	if (container_open(x->o->root, x->o->id, x->dir, sizeof x->dir, &lock, &x->s, e) < 0)
+		return -1;
+	close(lock);
+	if (x->s.status != CS_RUNNING && x->s.status != CS_CREATED)
+		return derr_set(e, 0, "container \"%s\" is %s, not running", x->o->id, state_status_name(x->s.status));
+	cleanup_free char *cpath = xasprintf("%s/config.json", x->s.bundle);
+	if (config_load(cpath, &x->cfg, e) < 0 || build_process(x, e) < 0)
+		return -1;
+	if (x->cfg.linux.seccomp.present && bpf_compile(&x->cfg.linux.seccomp, &x->bpf, e) < 0)
+		return -1;
+	struct derr ignore;
+	if (container_cg_open(&x->s, &x->cg, &ignore) < 0)
+		x->cg.dirfd = -1;
+	if (x->o->raind && x->s.raind && !x->proc.terminal) {
+		cleanup_free char *logs = xasprintf("%s/logs", x->dir);
+		if (mkdir_p(logs, 0755, e) < 0)
+			return -1;
+		char *log = arena_alloc(&x->cfg.arena, strlen(logs) + 16);
+		sprintf(log, "%s/exec.log", logs);
+		x->log = log;
+	}
+	return open_container_ns(x, e);
+}
+
+static int exec_wait(struct xctx *x, pid_t pid, int pty, struct derr *e)
+{
+	int status = 0;
+	if (pty >= 0) {
+		if (term_interactive(pty, pid, &status, e) < 0)
+			return -1;
+		close(pty);
+	} else {
+		while (waitpid(pid, &status, 0) < 0)
+			if (errno != EINTR)
+				return derr_sys(e, "wait");
+	}
+	return WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
+}
+
+int container_exec(const struct exec_opts *o, struct derr *e)
+{
+	struct xctx x = {.o = o, .cg = {.dirfd = -1}};
+	int sp[2] = {-1, -1}, pty = -1, r = -1;
+	for (int t = 0; t < NS_COUNT; t++)
+		x.ns_fds[t] = -1;
+	if (exec_prepare(&x, e) < 0 || socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0) {
+		if (sp[0] < 0 && !e->msg[0])
+			derr_sys(e, "socketpair");
+		goto out;
+	}
+	pid_t pid = spawn_exec(&x, sp[1], e);
+	close(sp[1]);
+	if (pid < 0)
+		goto out;
+	if (await_exec(&x, sp[0], &pty, e) < 0) {
+		waitpid(pid, NULL, 0);
+		goto out;
+	}
+	if (o->pid_file) {
+		char buf[32];
+		int n = snprintf(buf, sizeof buf, "%d", pid);
+		if (write_file_atomic(o->pid_file, buf, (size_t)n, e) < 0)
+			goto out;
+	}
+	if (o->detach || x.log)
+		r = 0;
+	else
+		r = exec_wait(&x, pid, pty, e);
+out:
+	if (sp[0] >= 0)
+		close(sp[0]);
+	ns_close_joins(x.ns_fds);
+	bpf_program_free(&x.bpf);
+	cg_close(&x.cg);
+	state_free(&x.s);
+	config_free(&x.cfg);
+	return r;
+}

@@ -1,0 +1,136 @@
+/* ns.c: namespaces: which to create, joining by path with the right order,
+ * uid/gid maps and time offsets written by the parent. */
+#include "ns.h"
+
+#include <fcntl.h>
+#include <sched.h>
+#include <sys/ioctl.h>
+#include <linux/nsfs.h>
+
+static const struct ns_info infos[NS_COUNT] = {
+	[NS_CGROUP] = {NS_CGROUP, CLONE_NEWCGROUP, "cgroup"}, [NS_IPC] = {NS_IPC, CLONE_NEWIPC, "ipc"},
+	[NS_MNT] = {NS_MNT, CLONE_NEWNS, "mnt"},              [NS_NET] = {NS_NET, CLONE_NEWNET, "net"},
+	[NS_PID] = {NS_PID, CLONE_NEWPID, "pid"},             [NS_TIME] = {NS_TIME, CLONE_NEWTIME, "time"},
+	[NS_USER] = {NS_USER, CLONE_NEWUSER, "user"},         [NS_UTS] = {NS_UTS, CLONE_NEWUTS, "uts"},
+};
+
+const struct ns_info *ns_info(enum ns_type t)
+{
+	return &infos[t];
+}
+
+unsigned long ns_new_flags(const struct oci_linux *l)
+{
+	unsigned long f = 0;
+	for (int t = 0; t < NS_COUNT; t++)
+		if (l->ns[t].present && !l->ns[t].path)
+			f |= (unsigned long)infos[t].flag;
+	return f;
+}
+
+void ns_close_joins(int fds[NS_COUNT])
+{
+	for (int t = 0; t < NS_COUNT; t++) {
+		if (fds[t] >= 0)
+			close(fds[t]);
+		fds[t] = -1;
+	}
+}
+
+int ns_open_joins(const struct oci_linux *l, int fds[NS_COUNT], struct derr *e)
+{
+	for (int t = 0; t < NS_COUNT; t++)
+		fds[t] = -1;
+	for (int t = 0; t < NS_COUNT; t++) {
+		const char *p = l->ns[t].path;
+		if (!l->ns[t].present || !p)
+			continue;
+		fds[t] = open(p, O_RDONLY | O_CLOEXEC);
+		if (fds[t] < 0) {
+			derr_sys(e, "linux.namespaces: %s path \"%s\"", ns_type_name((enum ns_type)t), p);
+			ns_close_joins(fds);
+			return -1;
+		}
+		int kind = ioctl(fds[t], NS_GET_NSTYPE);
+		if (kind >= 0 && kind != infos[t].flag) {
+			derr_set(e, 0, "linux.namespaces: path \"%s\": not a %s namespace", p,
+				 ns_type_name((enum ns_type)t));
+			ns_close_joins(fds);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int ns_join(int fds[NS_COUNT], enum ns_type t, struct derr *e)
+{
+	if (fds[t] < 0)
+		return 0;
+	if (setns(fds[t], infos[t].flag) < 0)
+		return derr_sys(e, "join %s namespace", ns_type_name(t));
+	return 0;
+}
+
+int ns_open_pid(pid_t pid, enum ns_type t, struct derr *e)
+{
+	char path[64];
+	snprintf(path, sizeof path, "/proc/%d/ns/%s", pid, infos[t].proc);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return derr_sys(e, "open \"%s\"", path);
+	return fd;
+}
+
+static int write_map(pid_t pid, const char *file, const struct oci_idmap *m, size_t n, struct derr *e)
+{
+	char path[64], buf[4096];
+	size_t len = 0;
+	for (size_t i = 0; i < n && len < sizeof buf; i++)
+		len += (size_t)snprintf(buf + len, sizeof buf - len, "%u %u %u\n", m[i].container_id, m[i].host_id,
+					m[i].size);
+	if (len >= sizeof buf)
+		return derr_set(e, 0, "%s: too many mappings", file);
+	snprintf(path, sizeof path, "/proc/%d/%s", pid, file);
+	cleanup_fd int fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return derr_sys(e, "open \"%s\"", path);
+	if (write(fd, buf, len) != (ssize_t)len)
+		return derr_sys(e, "write \"%s\" (%.*s)", path, (int)(len ? len - 1 : 0), buf);
+	return 0;
+}
+
+int ns_write_idmaps(pid_t pid, const struct oci_linux *l, struct derr *e)
+{
+	char path[64];
+	if (write_map(pid, "uid_map", l->uid_mappings, l->n_uid_mappings, e) < 0)
+		return -1;
+	/* An unprivileged writer must deny setgroups first; root need not, and
+	 * denying would break process.user.additionalGids in the container. */
+	if (geteuid() != 0) {
+		snprintf(path, sizeof path, "/proc/%d/setgroups", pid);
+		cleanup_fd int fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+		if (fd >= 0 && write(fd, "deny", 4) != 4)
+			return derr_sys(e, "write \"%s\"", path);
+	}
+	return write_map(pid, "gid_map", l->gid_mappings, l->n_gid_mappings, e);
+}
+
+int ns_write_time_offsets(const struct oci_linux *l, struct derr *e)
+{
+	char buf[128];
+	int len = 0;
+	if (l->time_offsets.has_monotonic)
+		len += snprintf(buf + len, sizeof buf - len, "monotonic %lld %u\n",
+				(long long)l->time_offsets.monotonic_secs, l->time_offsets.monotonic_nanosecs);
+	if (l->time_offsets.has_boottime)
+		len += snprintf(buf + len, sizeof buf - len, "boottime %lld %u\n",
+				(long long)l->time_offsets.boottime_secs, l->time_offsets.boottime_nanosecs);
+	if (!len)
+		return 0;
+	cleanup_fd int fd = open("/proc/self/timens_offsets", O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return derr_sys(e, "open /proc/self/timens_offsets");
+	if (write(fd, buf, (size_t)len) != len)
+		return derr_sys(e, "linux.timeOffsets: write /proc/self/timens_offsets");
+	return 0;
+}

@@ -1,0 +1,33 @@
+/* ns.h: the eight namespaces: clone flags, joining by path, id maps. */
+#ifndef DROPLET_NS_H
+#define DROPLET_NS_H
+
+#include "config.h"
+
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080
+#endif
+
+struct ns_info {
+	enum ns_type type;
+	int flag;            /* CLONE_NEW* */
+	const char *proc;    /* name under /proc/PID/ns/ */
+};
+
+const struct ns_info *ns_info(enum ns_type t);
+/* CLONE_NEW* flags of the namespaces the config creates (present, no path). */
+unsigned long ns_new_flags(const struct oci_linux *l);
+/* Open every namespace path the config joins; fds[t] = -1 where none.
+ * Each must be a namespace of the right type ("linux.namespaces: path
+ * \"/x\": not a network namespace"). On error nothing stays open. */
+int ns_open_joins(const struct oci_linux *l, int fds[NS_COUNT], struct derr *e);
+void ns_close_joins(int fds[NS_COUNT]);
+/* setns into fds[t] for the given type (no-op when -1). */
+int ns_join(int fds[NS_COUNT], enum ns_type t, struct derr *e);
+/* Write /proc/PID/{setgroups,uid_map,gid_map}. */
+int ns_write_idmaps(pid_t pid, const struct oci_linux *l, struct derr *e);
+/* Write /proc/self/timens_offsets (after unshare(CLONE_NEWTIME)). */
+int ns_write_time_offsets(const struct oci_linux *l, struct derr *e);
+/* Open /proc/PID/ns/<type> of another process (for exec). */
+int ns_open_pid(pid_t pid, enum ns_type t, struct derr *e);
+#endif

@@ -1,0 +1,33 @@
+/* process.h: turning the current process into process.* of the config:
+ * shared by the container init and by exec. */
+#ifndef DROPLET_PROCESS_H
+#define DROPLET_PROCESS_H
+
+#include "config.h"
+#include "seccomp_bpf.h"
+
+/* What a process needs to become the container's process. */
+struct proc_spec {
+	const struct oci_process *p;
+	const struct oci_seccomp *seccomp;  /* NULL: none */
+	const void *bpf;                    /* const struct bpf_program *, compiled by the parent */
+	int preserve_fds;                   /* keep 3 .. 3+n-1 open */
+};
+
+/* Resolve args[0] on the PATH of p->env (inside the current root). */
+int proc_find_exec(const struct oci_process *p, char *out, size_t n, struct derr *e);
+/* rlimits, oom_score_adj, ioPriority, scheduler (before the uid change). */
+int proc_set_limits(const struct oci_process *p, struct derr *e);
+/* chdir to process.cwd, creating it when missing (as runc does). */
+int proc_chdir(const struct oci_process *p, struct derr *e);
+/* umask, groups, gid, uid and capabilities around the change. */
+int proc_set_user(const struct oci_process *p, struct derr *e);
+/* AppArmor, no_new_privs, seccomp: the last steps before exec. */
+int proc_confine(const struct proc_spec *s, int *notify_fd, struct derr *e);
+/* Mark every fd >= 3 + preserve_fds close-on-exec (except `keep`). */
+void proc_cloexec_from(int first, int keep);
+/* Apply linux.sysctl (after pivot_root, in the container's /proc/sys). */
+int proc_sysctl(const struct oci_linux *l, struct derr *e);
+/* execve path with args and env; returns only on failure. */
+int proc_exec(const char *path, const struct oci_process *p, struct derr *e);
+#endif

@@ -1,0 +1,28 @@
+/* sync.h: the one channel between droplet and the container's init: a
+ * SOCK_SEQPACKET pair carrying small typed messages (and an fd now and then). */
+#ifndef DROPLET_SYNC_H
+#define DROPLET_SYNC_H
+
+#include "common.h"
+
+enum sync_type {
+	SYNC_GO = 1,   /* parent -> init: namespaces, maps, cgroup and network are ready (pid = host pid) */
+	SYNC_PTY,      /* init -> parent: the pty master (fd attached) */
+	SYNC_READY,    /* init -> parent: set up, waiting for start */
+	SYNC_START,    /* parent -> init (run): go ahead and exec */
+	SYNC_ERROR,    /* init -> parent: msg says what failed */
+};
+
+struct sync_msg {
+	int type;
+	int errnum;
+	int pid;
+	char msg[ERR_MSG_MAX];
+};
+
+/* Send a message; e (may be NULL) fills errnum/msg; fd >= 0 goes along. */
+int sync_send(int sock, int type, int pid, const struct derr *e, int fd);
+/* Receive one message; *fd gets an attached fd or -1. EOF is an error
+ * ("init exited before it was ready"). */
+int sync_recv(int sock, struct sync_msg *m, int *fd, struct derr *e);
+#endif

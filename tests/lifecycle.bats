@@ -1,0 +1,259 @@
+#!/usr/bin/env bats
+# create/start/run/kill/stop/delete/state/list/exec through both front doors.
+
+load helpers
+
+setup() { common_setup; }
+teardown() { common_teardown; }
+
+@test "run: exit code is the container's" {
+	cfg '.process.args = ["sh", "-c", "exit 7"]'
+	run dl run --bundle "$BUNDLE" c1
+	[ "$status" -eq 7 ]
+	[ ! -e "$STATE/c1" ]
+}
+
+@test "run: a signal death is 128+N" {
+	cfg '.process.args = ["sh", "-c", "kill -9 $$"]'
+	run dl run --bundle "$BUNDLE" c1
+	[ "$status" -eq 137 ]
+}
+
+@test "run: stdout and stderr reach the caller" {
+	cfg '.process.args = ["sh", "-c", "echo out; echo err >&2"]'
+	run dl run --bundle "$BUNDLE" c1
+	[ "$status" -eq 0 ]
+	[[ "$output" == *out* && "$output" == *err* ]]
+}
+
+@test "run: the init is pid 1 in its own pid namespace with the config's hostname" {
+	cfg '.process.args = ["sh", "-c", "echo pid=$$; hostname"] | .hostname = "box1"'
+	run dl run --bundle "$BUNDLE" c1
+	[ "$status" -eq 0 ]
+	assert_eq "pid=1" "${lines[0]}"
+	assert_eq "box1" "${lines[1]}"
+}
+
+@test "run: every configured namespace differs from the host's" {
+	cfg '.process.args = ["sh", "-c", "for n in mnt pid net ipc uts cgroup; do readlink /proc/self/ns/$n; done"]'
+	run dl run --bundle "$BUNDLE" c1
+	[ "$status" -eq 0 ]
+	local i=0
+	for n in mnt pid net ipc uts cgroup; do
+		[ "${lines[$i]}" != "$(readlink /proc/self/ns/$n)" ] || { echo "$n shared with host"; false; }
+		i=$((i + 1))
+	done
+}
+
+@test "run: user namespace with id maps" {
+	cfg '.linux.namespaces += [{"type":"user"}] | .linux.uidMappings = [{"containerID":0,"hostID":100000,"size":65536}] | .linux.gidMappings = [{"containerID":0,"hostID":100000,"size":65536}] | .process.args = ["sh","-c","cat /proc/self/uid_map /proc/self/gid_map; id -u"]'
+	chown -R 100000:100000 "$BUNDLE/rootfs"
+	run dl run --bundle "$BUNDLE" c1
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" =~ ^\ +0\ +100000\ +65536$ ]]
+	[[ "${lines[1]}" =~ ^\ +0\ +100000\ +65536$ ]]
+	assert_eq 0 "${lines[2]}"
+}
+
+@test "run: process.user, additionalGids, umask and env" {
+	cfg '.process.user = {"uid":1000,"gid":1001,"additionalGids":[5,6],"umask":63} | .process.env += ["FOO=bar"] | .process.args = ["sh","-c","grep -E \"^(Uid|Gid|Groups):\" /proc/self/status; umask; echo $FOO"]'
+	run dl run --bundle "$BUNDLE" c1
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" =~ ^Uid:[[:space:]]+1000[[:space:]]+1000[[:space:]]+1000[[:space:]]+1000$ ]]
+	[[ "${lines[1]}" =~ ^Gid:[[:space:]]+1001[[:space:]]+1001 ]]
+	[[ "${lines[2]}" =~ ^Groups:[[:space:]]+5[[:space:]]6 ]]
+	assert_eq 0077 "${lines[3]}"
+	assert_eq bar "${lines[4]}"
+}
+
+@test "run: rlimits, cwd and oomScoreAdj" {
+	cfg '.process.rlimits = [{"type":"RLIMIT_NOFILE","soft":123,"hard":456}] | .process.cwd = "/tmp/work" | .process.oomScoreAdj = 500 | .process.args = ["sh","-c","ulimit -n; ulimit -Hn; pwd; cat /proc/self/oom_score_adj"]'
+	run dl run --bundle "$BUNDLE" c1
+	[ "$status" -eq 0 ]
+	assert_eq 123 "${lines[0]}"
+	assert_eq 456 "${lines[1]}"
+	assert_eq /tmp/work "${lines[2]}"
+	assert_eq 500 "${lines[3]}"
+}
+
+@test "create, state, start, state, kill, delete (runc style)" {
+	cfg '.process.args = ["sleep", "100"]'
+	run dl create --bundle "$BUNDLE" --pid-file "$TEST_ROOT/pid" c1
+	[ "$status" -eq 0 ]
+	run dl state c1
+	[ "$(echo "$output" | jq -r .status)" = created ]
+	local pid
+	pid=$(echo "$output" | jq -r .pid)
+	assert_eq "$pid" "$(cat "$TEST_ROOT/pid")"
+	[ -d /proc/$pid ]
+	run dl start c1
+	[ "$status" -eq 0 ]
+	[ "$(dl state c1 | jq -r .status)" = running ]
+	run dl delete c1
+	[ "$status" -eq 1 ]
+	assert_eq 'droplet: container "c1" is running; stop it first or use --force' "$output"
+	run dl start c1
+	[ "$status" -eq 1 ]
+	assert_eq 'droplet: container "c1" is running, not created' "$output"
+	dl kill c1 KILL
+	for i in $(seq 50); do [ "$(dl state c1 | jq -r .status)" = stopped ] && break; sleep 0.1; done
+	[ "$(dl state c1 | jq -r .status)" = stopped ]
+	dl delete c1
+	[ ! -e "$STATE/c1" ]
+}
+
+@test "kill with a harmless signal leaves the container running" {
+	cfg '.process.args = ["sh", "-c", "trap \"\" USR1; sleep 100"]'
+	dl create --bundle "$BUNDLE" c1
+	dl start c1
+	dl kill c1 USR1
+	sleep 0.2
+	[ "$(dl state c1 | jq -r .status)" = running ]
+	dl kill c1 SIGKILL
+	dl delete --force c1
+}
+
+@test "kill accepts names with and without SIG and numbers" {
+	cfg '.process.args = ["sleep", "100"]'
+	dl create --bundle "$BUNDLE" c1
+	dl start c1
+	dl kill c1 CONT
+	dl kill c1 SIGCONT
+	dl kill c1 18
+	[ "$(dl state c1 | jq -r .status)" = running ]
+	dl kill c1 9
+	dl delete --force c1
+}
+
+@test "stop: TERM then KILL after the grace period" {
+	cfg '.process.args = ["sh", "-c", "trap \"\" TERM; while :; do sleep 1; done"]'
+	dl create --bundle "$BUNDLE" c1
+	dl start c1
+	local t0=$(date +%s)
+	run dl stop -t 1 c1
+	[ "$status" -eq 0 ]
+	[ $(( $(date +%s) - t0 )) -lt 5 ]
+	[ "$(dl state c1 | jq -r .status)" = stopped ]
+	dl delete c1
+}
+
+@test "a duplicate id is refused and the first container is untouched" {
+	cfg '.process.args = ["sleep", "100"]'
+	dl create --bundle "$BUNDLE" c1
+	run dl create --bundle "$BUNDLE" c1
+	[ "$status" -eq 1 ]
+	assert_eq 'droplet: container "c1" already exists' "$output"
+	[ "$(dl state c1 | jq -r .status)" = created ]
+	dl delete --force c1
+}
+
+@test "delete --force of a running container kills it" {
+	cfg '.process.args = ["sleep", "100"]'
+	dl create --bundle "$BUNDLE" c1
+	dl start c1
+	local pid=$(dl state c1 | jq -r .pid)
+	dl delete --force c1
+	[ ! -d /proc/$pid ] || [ "$(awk '{print $3}' /proc/$pid/stat)" = Z ]
+	[ ! -e "$STATE/c1" ]
+}
+
+@test "list shows containers in table and json" {
+	cfg '.process.args = ["sleep", "100"]'
+	dl create --bundle "$BUNDLE" c1
+	run dl list
+	[[ "${lines[0]}" == ID* ]]
+	[[ "${lines[1]}" == c1* ]]
+	run dl list --format json
+	[ "$(echo "$output" | jq -r '.[0].id + " " + .[0].status')" = "c1 created" ]
+	run dl list -q
+	assert_eq c1 "$output"
+	dl delete --force c1
+}
+
+@test "exec runs in the container's namespaces with its exit code" {
+	cfg '.process.args = ["sleep", "100"] | .hostname = "inside"'
+	dl create --bundle "$BUNDLE" c1
+	dl start c1
+	run dl exec --pid-file "$TEST_ROOT/xpid" c1 sh -c 'hostname; echo $$; exit 3'
+	[ "$status" -eq 3 ]
+	assert_eq inside "${lines[0]}"
+	[ "${lines[1]}" -gt 1 ]
+	run dl exec --cwd /tmp --env A=b --user 1000:1000 --detach c1 sh -c 'true'
+	[ "$status" -eq 0 ]
+	dl delete --force c1
+}
+
+@test "exec --process runs a process.json" {
+	cfg '.process.args = ["sleep", "100"]'
+	dl create --bundle "$BUNDLE" c1
+	dl start c1
+	echo '{"args":["sh","-c","id -u; pwd"],"cwd":"/tmp","user":{"uid":42,"gid":42},"env":["PATH=/bin"]}' >"$TEST_ROOT/p.json"
+	run dl exec --process "$TEST_ROOT/p.json" --pid-file "$TEST_ROOT/x" c1
+	[ "$status" -eq 0 ]
+	assert_eq 42 "${lines[0]}"
+	assert_eq /tmp "${lines[1]}"
+	dl delete --force c1
+}
+
+@test "exec into a stopped container is refused" {
+	cfg '.process.args = ["true"]'
+	dl create --bundle "$BUNDLE" c1
+	dl start c1
+	sleep 0.3
+	run dl exec --pid-file "$TEST_ROOT/x" c1 true
+	[ "$status" -eq 1 ]
+	assert_eq 'droplet: container "c1" is stopped, not running' "$output"
+	dl delete c1
+}
+
+@test "the Raind way: create, start, exit code recorded by the monitor, restart, delete" {
+	mkdir -p "$STATE/r1"
+	mv "$BUNDLE/rootfs" "$STATE/r1/rootfs"
+	jq '.process.args = ["sh","-c","echo hello from raind; exit 5"]' "$BUNDLE/config.json" >"$STATE/r1/config.json"
+	run dl create r1
+	[ "$status" -eq 0 ]
+	[ "$(dl state r1 | jq -r .status)" = created ]
+	[ "$(dl state r1 | jq -r .shimPid)" -gt 0 ]
+	dl start r1
+	for i in $(seq 50); do [ "$(dl state r1 | jq -r .status)" = stopped ] && break; sleep 0.1; done
+	run dl state r1
+	[ "$(echo "$output" | jq -r .status)" = stopped ]
+	[ "$(echo "$output" | jq -r .exit_code)" = 5 ]
+	[ "$(echo "$output" | jq -r .reason)" = Exited ]
+	grep -q "hello from raind" "$STATE/r1/logs/init.log"
+	# restart: create again on the stopped container
+	run dl create r1
+	[ "$status" -eq 0 ]
+	dl delete --force r1
+	[ -f "$STATE/r1/config.json" ]
+	[ ! -e "$STATE/r1/state.json" ]
+	rm -rf "$STATE/r1"
+}
+
+@test "the Raind create does not keep the caller's stdout open" {
+	mkdir -p "$STATE/r2"
+	mv "$BUNDLE/rootfs" "$STATE/r2/rootfs"
+	jq '.process.args = ["sleep","100"]' "$BUNDLE/config.json" >"$STATE/r2/config.json"
+	# $(...) returns only when every writer of the pipe has closed it
+	out=$(timeout 10 "$DROPLET" --root "$STATE" create r2 2>&1; echo rc=$?)
+	[[ "$out" == *rc=0* ]]
+	dl delete --force r2
+	rm -rf "$STATE/r2"
+}
+
+@test "Raind kill without a signal stops the container within the grace period" {
+	mkdir -p "$STATE/r3"
+	mv "$BUNDLE/rootfs" "$STATE/r3/rootfs"
+	jq '.process.args = ["sh","-c","trap \"\" TERM; while :; do sleep 1; done"]' "$BUNDLE/config.json" >"$STATE/r3/config.json"
+	dl create r3
+	dl start r3
+	local t0=$(date +%s)
+	dl kill r3
+	[ $(( $(date +%s) - t0 )) -le 6 ]
+	run dl state r3
+	[ "$(echo "$output" | jq -r .status)" = stopped ]
+	[ "$(echo "$output" | jq -r .reason)" = Signaled ]
+	[ "$(echo "$output" | jq -r .exit_code)" = 137 ]
+	dl delete r3
+	rm -rf "$STATE/r3"
+}
