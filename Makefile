@@ -41,7 +41,8 @@ $(KINC):
 
 build/musl/%.o: %.c $(HDRS) | $(KINC)
 	@mkdir -p build/musl
-	$(CC_MUSL) $(CFLAGS_MUSL) -c $< -o $@
+	@echo "  CC      $<"
+	@$(CC_MUSL) $(CFLAGS_MUSL) -c $< -o $@
 
 bin/droplet: $(MUSL_OBJS)
 	@mkdir -p bin
@@ -49,13 +50,15 @@ bin/droplet: $(MUSL_OBJS)
 
 build/asan/%.o: %.c $(HDRS)
 	@mkdir -p build/asan
-	$(CC_ASAN) $(CFLAGS_ASAN) -c $< -o $@
+	@echo "  CC-ASAN $<"
+	@$(CC_ASAN) $(CFLAGS_ASAN) -c $< -o $@
 
 build/asan/libdroplet.a: $(ASAN_LIB_OBJS)
-	rm -f $@ && ar rcs $@ $^
+	@rm -f $@ && ar rcs $@ $^
 
 build/asan/test_%: tests/unit/test_%.c tests/unit/unit.h build/asan/libdroplet.a
-	$(CC_ASAN) $(CFLAGS_ASAN) -I. $< build/asan/libdroplet.a -o $@
+	@echo "  LD-ASAN $@"
+	@$(CC_ASAN) $(CFLAGS_ASAN) -iquote . $< build/asan/libdroplet.a -o $@
 
 bin/droplet-asan: build/asan/droplet.o build/asan/libdroplet.a
 	@mkdir -p bin
@@ -63,14 +66,24 @@ bin/droplet-asan: build/asan/droplet.o build/asan/libdroplet.a
 
 asan: bin/droplet-asan $(UNIT_BINS)
 
-# Static probe program run inside test containers (tests/probe.c).
-bin/probe: tests/probe.c | $(KINC)
+# Static helper programs for the bats suites: the probe run inside test
+# containers, the console-socket receiver, and drivers for net and rootfs.
+TEST_CFLAGS := -std=gnu11 -Os -Wall -Wextra -Werror -Wno-unused-parameter -Wno-format-truncation $(DEFS) -idirafter $(KINC) -iquote . -static -s
+TEST_BINS := bin/probe bin/console_recv bin/net_driver bin/rootfs_driver
+bin/probe bin/console_recv: bin/%: tests/%.c | $(KINC)
 	@mkdir -p bin
-	$(CC_MUSL) -std=gnu11 -Os -Wall -Wextra -Werror -Wno-unused-parameter $(DEFS) -idirafter $(KINC) -static -s $< -o $@
+	@echo "  CC      $@"
+	@$(CC_MUSL) $(TEST_CFLAGS) $< -o $@
+bin/net_driver: tests/net_driver.c net.c common.c $(HDRS) | $(KINC)
+	@echo "  CC      $@"
+	@$(CC_MUSL) $(TEST_CFLAGS) tests/net_driver.c net.c common.c -o $@
+bin/rootfs_driver: tests/rootfs_driver.c $(filter-out droplet.c,$(SRCS)) $(HDRS) | $(KINC)
+	@echo "  CC      $@"
+	@$(CC_MUSL) $(TEST_CFLAGS) -ffunction-sections -Wl,--gc-sections tests/rootfs_driver.c $(LIB_SRCS) -o $@
 
 build/fuzz/fuzz_%: fuzz/fuzz_%.c $(LIB_SRCS) $(HDRS)
 	@mkdir -p build/fuzz
-	$(CLANG) -std=gnu11 -g -O1 $(DEFS) -I. -fsanitize=fuzzer,address,undefined $< $(LIB_SRCS) -o $@
+	$(CLANG) -std=gnu11 -g -O1 $(DEFS) -iquote . -fsanitize=fuzzer,address,undefined $< $(LIB_SRCS) -o $@
 
 fuzz: $(FUZZ_BINS)
 
@@ -83,7 +96,7 @@ fuzz-run: $(FUZZ_BINS)
 	  $$f -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 build/corpus/$$n fuzz/seeds 2>build/fuzz/$$n.log \
 	  || { tail -40 build/fuzz/$$n.log; exit 1; }; tail -1 build/fuzz/$$n.log; done
 
-bats: bin/droplet bin/probe
+bats: bin/droplet $(TEST_BINS)
 	bats tests/
 
 test: unit bats

@@ -11,18 +11,18 @@
 #define CONFIG_MAX_SIZE (4u << 20)
 
 static const char *const ns_names[NS_COUNT] = {
-	[NS_CGROUP] = "cgroup", [NS_IPC] = "ipc",   [NS_MNT] = "mount",  [NS_NET] = "network",
-	[NS_PID] = "pid",       [NS_TIME] = "time", [NS_USER] = "user", [NS_UTS] = "uts",
+    [NS_CGROUP] = "cgroup", [NS_IPC] = "ipc",   [NS_MNT] = "mount", [NS_NET] = "network",
+    [NS_PID] = "pid",       [NS_TIME] = "time", [NS_USER] = "user", [NS_UTS] = "uts",
 };
 
 static const char *const hook_names[HOOK_PHASE_COUNT] = {
-	[HOOK_PRESTART] = "prestart",
-	[HOOK_CREATE_RUNTIME] = "createRuntime",
-	[HOOK_CREATE_CONTAINER] = "createContainer",
-	[HOOK_START_CONTAINER] = "startContainer",
-	[HOOK_POSTSTART] = "poststart",
-	[HOOK_STOP_CONTAINER] = "stopContainer",
-	[HOOK_POSTSTOP] = "poststop",
+    [HOOK_PRESTART] = "prestart",
+    [HOOK_CREATE_RUNTIME] = "createRuntime",
+    [HOOK_CREATE_CONTAINER] = "createContainer",
+    [HOOK_START_CONTAINER] = "startContainer",
+    [HOOK_POSTSTART] = "poststart",
+    [HOOK_STOP_CONTAINER] = "stopContainer",
+    [HOOK_POSTSTOP] = "poststop",
 };
 
 const char *ns_type_name(enum ns_type t)

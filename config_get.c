@@ -76,8 +76,8 @@ int cerr_at(struct cctx *c, const char *key, const char *fmt, ...)
 static const char *a_type(const struct json_value *v)
 {
 	static const char *const names[] = {
-		[JSON_NULL] = "null",       [JSON_BOOL] = "a boolean", [JSON_NUMBER] = "a number",
-		[JSON_STRING] = "a string", [JSON_ARRAY] = "an array", [JSON_OBJECT] = "an object",
+	    [JSON_NULL] = "null",       [JSON_BOOL] = "a boolean", [JSON_NUMBER] = "a number",
+	    [JSON_STRING] = "a string", [JSON_ARRAY] = "an array", [JSON_OBJECT] = "an object",
 	};
 	return v->type <= JSON_OBJECT ? names[v->type] : "unknown";
 }
@@ -144,13 +144,13 @@ const struct json_value *field(const struct json_value *o, const char *key)
 }
 
 /* The common shape: absent -> 0; else check at path "key" -> 1 / -1. */
-#define FIELD_GET(check)                                  \
-	const struct json_value *v = field(o, key);       \
-	if (!v)                                           \
-		return 0;                                 \
-	size_t m = path_key(c, key);                      \
-	int r = (check);                                  \
-	path_pop(c, m);                                   \
+#define FIELD_GET(check)                                                                                               \
+	const struct json_value *v = field(o, key);                                                                    \
+	if (!v)                                                                                                        \
+		return 0;                                                                                              \
+	size_t m = path_key(c, key);                                                                                   \
+	int r = (check);                                                                                               \
+	path_pop(c, m);                                                                                                \
 	return r < 0 ? -1 : 1
 
 int get_object(struct cctx *c, const struct json_value *o, const char *key, const struct json_value **out)
@@ -168,8 +168,7 @@ int get_string(struct cctx *c, const struct json_value *o, const char *key, char
 	FIELD_GET(as_string(c, v, out));
 }
 
-int get_string_checked(struct cctx *c, const struct json_value *o, const char *key, str_check_fn check,
-		       char **out)
+int get_string_checked(struct cctx *c, const struct json_value *o, const char *key, str_check_fn check, char **out)
 {
 	FIELD_GET(as_string(c, v, out) < 0 ? -1 : check(c, *out));
 }
@@ -200,8 +199,7 @@ int get_u64(struct cctx *c, const struct json_value *o, const char *key, uint64_
 	FIELD_GET(as_u64(c, v, UINT64_MAX, out));
 }
 
-int get_u32_range(struct cctx *c, const struct json_value *o, const char *key, uint32_t lo, uint32_t hi,
-		  uint32_t *out)
+int get_u32_range(struct cctx *c, const struct json_value *o, const char *key, uint32_t lo, uint32_t hi, uint32_t *out)
 {
 	int64_t x = 0;
 	FIELD_GET(as_i64(c, v, lo, hi, &x) < 0 ? -1 : (*out = (uint32_t)x, 0));
@@ -291,7 +289,7 @@ int check_cpu_list(struct cctx *c, const char *s)
 /* ---- arrays ---- */
 
 int get_string_array(struct cctx *c, const struct json_value *o, const char *key, char ***out, size_t *n,
-		     str_check_fn check)
+                     str_check_fn check)
 {
 	const struct json_value *arr;
 	int r = get_array(c, o, key, &arr);
@@ -311,8 +309,8 @@ int get_string_array(struct cctx *c, const struct json_value *o, const char *key
 	return 1;
 }
 
-int get_obj_array(struct cctx *c, const struct json_value *o, const char *key, size_t size, void **out,
-		  size_t *n, obj_fn fn)
+int get_obj_array(struct cctx *c, const struct json_value *o, const char *key, size_t size, void **out, size_t *n,
+                  obj_fn fn)
 {
 	const struct json_value *arr;
 	int r = get_array(c, o, key, &arr);
@@ -361,7 +359,8 @@ size_t uniq_members(struct cctx *c, const struct json_value *o, const struct jso
 		refs[i] = (struct mref){&o->obj.members[i], i};
 	qsort(refs, n, sizeof *refs, mref_cmp);
 	for (size_t i = 0; i < n; i++) /* the last of each run of equal keys */
-		keep[refs[i].i] = i + 1 == n || mref_cmp(&(struct mref){refs[i].m, 0}, &(struct mref){refs[i + 1].m, 0});
+		keep[refs[i].i] =
+		    i + 1 == n || mref_cmp(&(struct mref){refs[i].m, 0}, &(struct mref){refs[i + 1].m, 0});
 	for (size_t i = 0; i < n; i++)
 		if (keep[i])
 			res[k++] = &o->obj.members[i];
@@ -370,7 +369,7 @@ size_t uniq_members(struct cctx *c, const struct json_value *o, const struct jso
 }
 
 int get_string_map(struct cctx *c, const struct json_value *o, const char *key, struct oci_kv **out, size_t *n,
-		   bool (*key_ok)(const char *key), const char *bad_key)
+                   bool (*key_ok)(const char *key), const char *bad_key)
 {
 	const struct json_value *obj;
 	const struct json_member **mem;
@@ -404,7 +403,7 @@ const struct name_val *name_lookup(const struct name_val *t, size_t n, const cha
 }
 
 int get_enum(struct cctx *c, const struct json_value *o, const char *key, const struct name_val *t, size_t n,
-	     const char *what, long *out)
+             const char *what, long *out)
 {
 	char *s;
 	int r = get_string(c, o, key, &s);
@@ -418,7 +417,7 @@ int get_enum(struct cctx *c, const struct json_value *o, const char *key, const 
 }
 
 int need_enum(struct cctx *c, const struct json_value *o, const char *key, const struct name_val *t, size_t n,
-	      const char *what, long *out)
+              const char *what, long *out)
 {
 	int r = get_enum(c, o, key, t, n, what, out);
 	return r == 0 ? cerr_at(c, key, "required") : r;

@@ -14,16 +14,16 @@
 
 struct cctx {
 	struct arena *a;
-	const char *name;          /* "config.json" */
-	char path[CFG_PATH_MAX];   /* "linux.seccomp.syscalls[3].args[0]" */
+	const char *name;        /* "config.json" */
+	char path[CFG_PATH_MAX]; /* "linux.seccomp.syscalls[3].args[0]" */
 	size_t len;
 	struct derr *e;
 };
 
 /* Path builder: each push returns a mark to pop back to. */
-size_t path_key(struct cctx *c, const char *key);       /* .key */
-size_t path_idx(struct cctx *c, size_t i);              /* [i] */
-size_t path_mkey(struct cctx *c, const char *key);      /* ["key"] */
+size_t path_key(struct cctx *c, const char *key);  /* .key */
+size_t path_idx(struct cctx *c, size_t i);         /* [i] */
+size_t path_mkey(struct cctx *c, const char *key); /* ["key"] */
 void path_pop(struct cctx *c, size_t mark);
 
 /* Report at the current path ("name: path: reason"). Returns -1. */
@@ -44,16 +44,14 @@ int get_object(struct cctx *c, const struct json_value *o, const char *key, cons
 int get_array(struct cctx *c, const struct json_value *o, const char *key, const struct json_value **out);
 int get_string(struct cctx *c, const struct json_value *o, const char *key, char **out);
 typedef int (*str_check_fn)(struct cctx *c, const char *s);
-int get_string_checked(struct cctx *c, const struct json_value *o, const char *key, str_check_fn check,
-		       char **out);
+int get_string_checked(struct cctx *c, const struct json_value *o, const char *key, str_check_fn check, char **out);
 int get_abs_path(struct cctx *c, const struct json_value *o, const char *key, char **out);
 int get_bool(struct cctx *c, const struct json_value *o, const char *key, bool *out);
 int get_i64(struct cctx *c, const struct json_value *o, const char *key, int64_t *out);
 int get_int(struct cctx *c, const struct json_value *o, const char *key, int64_t lo, int64_t hi, int *out);
 int get_u64(struct cctx *c, const struct json_value *o, const char *key, uint64_t *out);
 int get_u32(struct cctx *c, const struct json_value *o, const char *key, uint32_t *out);
-int get_u32_range(struct cctx *c, const struct json_value *o, const char *key, uint32_t lo, uint32_t hi,
-		  uint32_t *out);
+int get_u32_range(struct cctx *c, const struct json_value *o, const char *key, uint32_t lo, uint32_t hi, uint32_t *out);
 int get_opt_i64(struct cctx *c, const struct json_value *o, const char *key, struct opt_i64 *out);
 int get_opt_u64(struct cctx *c, const struct json_value *o, const char *key, struct opt_u64 *out);
 /* Same, but the field must be present ("required"). */
@@ -65,7 +63,7 @@ int need_u32(struct cctx *c, const struct json_value *o, const char *key, uint32
 
 /* Array of strings; each element checked by check (may be NULL) at its path. */
 int get_string_array(struct cctx *c, const struct json_value *o, const char *key, char ***out, size_t *n,
-		     str_check_fn check);
+                     str_check_fn check);
 int check_abs_path(struct cctx *c, const char *s);
 int check_env(struct cctx *c, const char *s);
 int check_cpu_list(struct cctx *c, const char *s);
@@ -73,15 +71,15 @@ int check_cpu_list(struct cctx *c, const char *s);
 /* Array of objects: allocates n elements of size bytes and calls fn for each
  * at path "key[i]" with the element index (elements before i are filled). */
 typedef int (*obj_fn)(struct cctx *c, const struct json_value *o, void *base, size_t i);
-int get_obj_array(struct cctx *c, const struct json_value *o, const char *key, size_t size, void **out,
-		  size_t *n, obj_fn fn);
+int get_obj_array(struct cctx *c, const struct json_value *o, const char *key, size_t size, void **out, size_t *n,
+                  obj_fn fn);
 
 /* Object members with duplicate keys removed (the last one wins, as in
  * json_get), in document order. */
 size_t uniq_members(struct cctx *c, const struct json_value *o, const struct json_member ***out);
 /* An object of string -> string (annotations, sysctl, unified); key_ok may be NULL. */
 int get_string_map(struct cctx *c, const struct json_value *o, const char *key, struct oci_kv **out, size_t *n,
-		   bool (*key_ok)(const char *key), const char *bad_key);
+                   bool (*key_ok)(const char *key), const char *bad_key);
 
 /* Name -> value tables. */
 struct name_val {
@@ -91,9 +89,9 @@ struct name_val {
 const struct name_val *name_lookup(const struct name_val *t, size_t n, const char *name);
 /* Reads a string field and maps it through a table; "unknown <what> \"x\"". */
 int get_enum(struct cctx *c, const struct json_value *o, const char *key, const struct name_val *t, size_t n,
-	     const char *what, long *out);
+             const char *what, long *out);
 int need_enum(struct cctx *c, const struct json_value *o, const char *key, const struct name_val *t, size_t n,
-	      const char *what, long *out);
+              const char *what, long *out);
 
 /* Sections. */
 int cfg_process(struct cctx *c, const struct json_value *o, struct oci_process *p);
@@ -107,10 +105,10 @@ int cfg_annotations(struct cctx *c, const struct json_value *root, struct oci_co
 int cfg_validate(struct cctx *c, const struct oci_config *cfg);
 int cfg_idmaps(struct cctx *c, const struct json_value *o, const char *key, struct oci_idmap **out, size_t *n);
 
-#define TRY(x)                      \
-	do {                        \
-		if ((x) < 0)        \
-			return -1;  \
+#define TRY(x)                                                                                                         \
+	do {                                                                                                           \
+		if ((x) < 0)                                                                                           \
+			return -1;                                                                                     \
 	} while (0)
 
 #endif

@@ -8,15 +8,15 @@
 #include <sys/personality.h>
 
 static const struct name_val propagations[] = {
-	{"private", MS_PRIVATE},       {"rprivate", MS_PRIVATE | MS_REC},
-	{"slave", MS_SLAVE},           {"rslave", MS_SLAVE | MS_REC},
-	{"shared", MS_SHARED},         {"rshared", MS_SHARED | MS_REC},
-	{"unbindable", MS_UNBINDABLE}, {"runbindable", MS_UNBINDABLE | MS_REC},
+    {"private", MS_PRIVATE},       {"rprivate", MS_PRIVATE | MS_REC},
+    {"slave", MS_SLAVE},           {"rslave", MS_SLAVE | MS_REC},
+    {"shared", MS_SHARED},         {"rshared", MS_SHARED | MS_REC},
+    {"unbindable", MS_UNBINDABLE}, {"runbindable", MS_UNBINDABLE | MS_REC},
 };
 
 static const struct name_val personalities[] = {
-	{"LINUX", PER_LINUX},
-	{"LINUX32", PER_LINUX32},
+    {"LINUX", PER_LINUX},
+    {"LINUX32", PER_LINUX32},
 };
 
 static const struct name_val device_types[] = {{"c", 'c'}, {"b", 'b'}, {"u", 'u'}, {"p", 'p'}};
@@ -26,13 +26,14 @@ static const struct {
 	const char *prefix;
 	enum ns_type ns;
 } sysctl_ns[] = {
-	{"net.", NS_NET},          {"kernel.msg", NS_IPC},      {"kernel.sem", NS_IPC},
-	{"kernel.shm", NS_IPC},    {"fs.mqueue.", NS_IPC},      {"kernel.hostname", NS_UTS},
-	{"kernel.domainname", NS_UTS},
+    {"net.", NS_NET},       {"kernel.msg", NS_IPC},      {"kernel.sem", NS_IPC},        {"kernel.shm", NS_IPC},
+    {"fs.mqueue.", NS_IPC}, {"kernel.hostname", NS_UTS}, {"kernel.domainname", NS_UTS},
 };
 
 static const char *const ns_hint[NS_COUNT] = {
-	[NS_NET] = "network", [NS_IPC] = "IPC", [NS_UTS] = "UTS",
+    [NS_NET] = "network",
+    [NS_IPC] = "IPC",
+    [NS_UTS] = "UTS",
 };
 
 struct ns_item {
@@ -66,8 +67,8 @@ static int cfg_namespaces(struct cctx *c, const struct json_value *o, struct oci
 	return 0;
 }
 
-static int cfg_time_offset(struct cctx *c, const struct json_value *o, const char *key, int64_t *secs,
-			   uint32_t *nsecs, bool *has)
+static int cfg_time_offset(struct cctx *c, const struct json_value *o, const char *key, int64_t *secs, uint32_t *nsecs,
+                           bool *has)
 {
 	const struct json_value *t;
 	int r = get_object(c, o, key, &t);
@@ -90,9 +91,9 @@ static int cfg_time_offsets(struct cctx *c, const struct json_value *o, struct o
 	size_t m = path_key(c, "timeOffsets");
 	l->time_offsets.present = true;
 	TRY(cfg_time_offset(c, t, "monotonic", &l->time_offsets.monotonic_secs, &l->time_offsets.monotonic_nanosecs,
-			    &l->time_offsets.has_monotonic));
+	                    &l->time_offsets.has_monotonic));
 	TRY(cfg_time_offset(c, t, "boottime", &l->time_offsets.boottime_secs, &l->time_offsets.boottime_nanosecs,
-			    &l->time_offsets.has_boottime));
+	                    &l->time_offsets.has_boottime));
 	path_pop(c, m);
 	return 0;
 }
@@ -202,10 +203,11 @@ static int check_idmaps(struct cctx *c, const struct oci_linux *l)
 {
 	const struct oci_namespace *user = &l->ns[NS_USER];
 	if (!user->present && (l->n_uid_mappings || l->n_gid_mappings))
-		return cerr(c, "linux.%s: requires a user namespace", l->n_uid_mappings ? "uidMappings" : "gidMappings");
+		return cerr(c, "linux.%s: requires a user namespace",
+		            l->n_uid_mappings ? "uidMappings" : "gidMappings");
 	if (user->present && !user->path && (!l->n_uid_mappings || !l->n_gid_mappings))
 		return cerr(c, "linux.%s: a new user namespace needs uid and gid mappings",
-			    !l->n_uid_mappings ? "uidMappings" : "gidMappings");
+		            !l->n_uid_mappings ? "uidMappings" : "gidMappings");
 	return 0;
 }
 
@@ -216,7 +218,7 @@ static int check_sysctl_ns(struct cctx *c, const struct oci_linux *l)
 			const char *p = sysctl_ns[j].prefix;
 			if (strncmp(l->sysctl[i].key, p, strlen(p)) == 0 && !l->ns[sysctl_ns[j].ns].present)
 				return cerr(c, "linux.sysctl[\"%s\"]: requires a %s namespace", l->sysctl[i].key,
-					    ns_hint[sysctl_ns[j].ns]);
+				            ns_hint[sysctl_ns[j].ns]);
 		}
 	return 0;
 }

@@ -15,37 +15,37 @@
 #endif
 
 static const struct name_val rlimit_names[] = {
-	{"RLIMIT_CPU", RLIMIT_CPU},         {"RLIMIT_FSIZE", RLIMIT_FSIZE},
-	{"RLIMIT_DATA", RLIMIT_DATA},       {"RLIMIT_STACK", RLIMIT_STACK},
-	{"RLIMIT_CORE", RLIMIT_CORE},       {"RLIMIT_RSS", RLIMIT_RSS},
-	{"RLIMIT_NPROC", RLIMIT_NPROC},     {"RLIMIT_NOFILE", RLIMIT_NOFILE},
-	{"RLIMIT_MEMLOCK", RLIMIT_MEMLOCK}, {"RLIMIT_AS", RLIMIT_AS},
-	{"RLIMIT_LOCKS", RLIMIT_LOCKS},     {"RLIMIT_SIGPENDING", RLIMIT_SIGPENDING},
-	{"RLIMIT_MSGQUEUE", RLIMIT_MSGQUEUE}, {"RLIMIT_NICE", RLIMIT_NICE},
-	{"RLIMIT_RTPRIO", RLIMIT_RTPRIO},   {"RLIMIT_RTTIME", RLIMIT_RTTIME},
+    {"RLIMIT_CPU", RLIMIT_CPU},           {"RLIMIT_FSIZE", RLIMIT_FSIZE},
+    {"RLIMIT_DATA", RLIMIT_DATA},         {"RLIMIT_STACK", RLIMIT_STACK},
+    {"RLIMIT_CORE", RLIMIT_CORE},         {"RLIMIT_RSS", RLIMIT_RSS},
+    {"RLIMIT_NPROC", RLIMIT_NPROC},       {"RLIMIT_NOFILE", RLIMIT_NOFILE},
+    {"RLIMIT_MEMLOCK", RLIMIT_MEMLOCK},   {"RLIMIT_AS", RLIMIT_AS},
+    {"RLIMIT_LOCKS", RLIMIT_LOCKS},       {"RLIMIT_SIGPENDING", RLIMIT_SIGPENDING},
+    {"RLIMIT_MSGQUEUE", RLIMIT_MSGQUEUE}, {"RLIMIT_NICE", RLIMIT_NICE},
+    {"RLIMIT_RTPRIO", RLIMIT_RTPRIO},     {"RLIMIT_RTTIME", RLIMIT_RTTIME},
 };
 
 static const struct name_val ioprio_classes[] = {
-	{"IOPRIO_CLASS_RT", 1},
-	{"IOPRIO_CLASS_BE", 2},
-	{"IOPRIO_CLASS_IDLE", 3},
+    {"IOPRIO_CLASS_RT", 1},
+    {"IOPRIO_CLASS_BE", 2},
+    {"IOPRIO_CLASS_IDLE", 3},
 };
 
 static const struct name_val sched_policies[] = {
-	{"SCHED_OTHER", SCHED_OTHER}, {"SCHED_FIFO", SCHED_FIFO}, {"SCHED_RR", SCHED_RR},
-	{"SCHED_BATCH", SCHED_BATCH}, {"SCHED_ISO", SCHED_ISO},   {"SCHED_IDLE", SCHED_IDLE},
-	{"SCHED_DEADLINE", SCHED_DEADLINE},
+    {"SCHED_OTHER", SCHED_OTHER},       {"SCHED_FIFO", SCHED_FIFO}, {"SCHED_RR", SCHED_RR},
+    {"SCHED_BATCH", SCHED_BATCH},       {"SCHED_ISO", SCHED_ISO},   {"SCHED_IDLE", SCHED_IDLE},
+    {"SCHED_DEADLINE", SCHED_DEADLINE},
 };
 
 static const struct name_val sched_flags[] = {
-	{"SCHED_FLAG_RESET_ON_FORK", 0x01}, {"SCHED_FLAG_RECLAIM", 0x02},     {"SCHED_FLAG_DL_OVERRUN", 0x04},
-	{"SCHED_FLAG_KEEP_POLICY", 0x08},   {"SCHED_FLAG_KEEP_PARAMS", 0x10}, {"SCHED_FLAG_UTIL_CLAMP_MIN", 0x20},
-	{"SCHED_FLAG_UTIL_CLAMP_MAX", 0x40},
+    {"SCHED_FLAG_RESET_ON_FORK", 0x01},  {"SCHED_FLAG_RECLAIM", 0x02},     {"SCHED_FLAG_DL_OVERRUN", 0x04},
+    {"SCHED_FLAG_KEEP_POLICY", 0x08},    {"SCHED_FLAG_KEEP_PARAMS", 0x10}, {"SCHED_FLAG_UTIL_CLAMP_MIN", 0x20},
+    {"SCHED_FLAG_UTIL_CLAMP_MAX", 0x40},
 };
 
 static const char *const cap_set_names[CAP_SET_COUNT] = {
-	[CAP_SET_BOUNDING] = "bounding",       [CAP_SET_EFFECTIVE] = "effective", [CAP_SET_INHERITABLE] = "inheritable",
-	[CAP_SET_PERMITTED] = "permitted",     [CAP_SET_AMBIENT] = "ambient",
+    [CAP_SET_BOUNDING] = "bounding",   [CAP_SET_EFFECTIVE] = "effective", [CAP_SET_INHERITABLE] = "inheritable",
+    [CAP_SET_PERMITTED] = "permitted", [CAP_SET_AMBIENT] = "ambient",
 };
 
 static int check_cap(struct cctx *c, const char *s)
@@ -167,6 +167,11 @@ static int cfg_sched_flags(struct cctx *c, const struct json_value *o, uint32_t 
 	return 0;
 }
 
+static bool sched_deadline_ok(uint64_t runtime, uint64_t deadline, uint64_t period)
+{
+	return runtime > 0 && runtime <= deadline && (period == 0 || deadline <= period);
+}
+
 static int cfg_scheduler(struct cctx *c, const struct json_value *p, struct oci_process *proc)
 {
 	const struct json_value *o;
@@ -185,6 +190,9 @@ static int cfg_scheduler(struct cctx *c, const struct json_value *p, struct oci_
 	TRY(get_u64(c, o, "runtime", &proc->scheduler.runtime));
 	TRY(get_u64(c, o, "deadline", &proc->scheduler.deadline));
 	TRY(get_u64(c, o, "period", &proc->scheduler.period));
+	if (pol == SCHED_DEADLINE &&
+	    !sched_deadline_ok(proc->scheduler.runtime, proc->scheduler.deadline, proc->scheduler.period))
+		return cerr(c, "SCHED_DEADLINE needs 0 < runtime <= deadline <= period (period 0: = deadline)");
 	path_pop(c, m);
 	proc->has_scheduler = true;
 	return 0;

@@ -31,7 +31,7 @@ int cfg_hooks(struct cctx *c, const struct json_value *o, struct oci_hooks *h)
 {
 	for (int p = 0; p < HOOK_PHASE_COUNT; p++)
 		TRY(get_obj_array(c, o, hook_phase_name(p), sizeof(struct oci_hook), (void **)&h->hooks[p], &h->n[p],
-				  cfg_hook));
+		                  cfg_hook));
 	return 0;
 }
 
@@ -168,7 +168,7 @@ static int raind_image(struct cctx *c, const struct json_value *o, struct oci_co
 	TRY(get_string_checked(c, o, "workDir", check_overlay_dir, &im->work_dir));
 	if (!im->upper_dir != !im->work_dir)
 		return cerr_at(c, im->upper_dir ? "workDir" : "upperDir", "required together with %s",
-			       im->upper_dir ? "upperDir" : "workDir");
+		               im->upper_dir ? "upperDir" : "workDir");
 	return 0;
 }
 

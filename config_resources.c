@@ -122,22 +122,22 @@ static int cfg_blkio(struct cctx *c, const struct json_value *o, struct oci_reso
 	TRY(get_weight(c, o, "weight", &r->block_io.has_weight, &r->block_io.weight));
 	TRY(get_weight(c, o, "leafWeight", &r->block_io.has_leaf_weight, &r->block_io.leaf_weight));
 	TRY(get_obj_array(c, o, "weightDevice", sizeof(struct oci_weight_dev), (void **)&r->block_io.weight_device,
-			  &r->block_io.n_weight_device, cfg_weight_dev));
+	                  &r->block_io.n_weight_device, cfg_weight_dev));
 	static const struct {
 		const char *key;
 		size_t list, count;
 	} throttles[] = {
 #define T(k, f) {k, offsetof(struct oci_resources, block_io.f), offsetof(struct oci_resources, block_io.n_##f)}
-		T("throttleReadBpsDevice", throttle_read_bps),
-		T("throttleWriteBpsDevice", throttle_write_bps),
-		T("throttleReadIOPSDevice", throttle_read_iops),
-		T("throttleWriteIOPSDevice", throttle_write_iops),
+	    T("throttleReadBpsDevice", throttle_read_bps),
+	    T("throttleWriteBpsDevice", throttle_write_bps),
+	    T("throttleReadIOPSDevice", throttle_read_iops),
+	    T("throttleWriteIOPSDevice", throttle_write_iops),
 #undef T
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(throttles); i++)
 		TRY(get_obj_array(c, o, throttles[i].key, sizeof(struct oci_throttle_dev),
-				  (void **)((char *)r + throttles[i].list), (size_t *)((char *)r + throttles[i].count),
-				  cfg_throttle_dev));
+		                  (void **)((char *)r + throttles[i].list), (size_t *)((char *)r + throttles[i].count),
+		                  cfg_throttle_dev));
 	return 0;
 }
 
@@ -174,7 +174,7 @@ static int cfg_network(struct cctx *c, const struct json_value *o, struct oci_re
 	TRY(g);
 	r->network.has_class_id = g > 0;
 	return get_obj_array(c, o, "priorities", sizeof(netprio_t), (void **)&r->network.priorities,
-			     &r->network.n_priorities, cfg_netprio);
+	                     &r->network.n_priorities, cfg_netprio);
 }
 
 static int cfg_rdma(struct cctx *c, const struct json_value *o, struct oci_resources *r)
@@ -205,7 +205,7 @@ static bool unified_key_ok(const char *k)
 
 /* An optional object member parsed by fn at path "key". */
 static int sub(struct cctx *c, const struct json_value *o, const char *key, struct oci_resources *r,
-	       int (*fn)(struct cctx *, const struct json_value *, struct oci_resources *))
+               int (*fn)(struct cctx *, const struct json_value *, struct oci_resources *))
 {
 	const struct json_value *v;
 	int g = get_object(c, o, key, &v);
@@ -231,7 +231,7 @@ int cfg_resources(struct cctx *c, const struct json_value *o, struct oci_resourc
 	TRY(sub(c, o, "pids", r, cfg_pids));
 	TRY(sub(c, o, "blockIO", r, cfg_blkio));
 	TRY(get_obj_array(c, o, "hugepageLimits", sizeof(hugepage_t), (void **)&r->hugepage_limits,
-			  &r->n_hugepage_limits, cfg_hugepage));
+	                  &r->n_hugepage_limits, cfg_hugepage));
 	TRY(sub(c, o, "network", r, cfg_network));
 	TRY(sub(c, o, "rdma", r, cfg_rdma));
 	return get_string_map(c, o, "unified", &r->unified, &r->n_unified, unified_key_ok, "invalid file name");

@@ -7,7 +7,7 @@
 
 /* A string field mapped by one of seccomp_bpf.c's name functions. */
 static int get_named(struct cctx *c, const struct json_value *o, const char *key, long (*from)(const char *),
-		     const char *what, long *out)
+                     const char *what, long *out)
 {
 	char *s;
 	int r = get_string(c, o, key, &s);
@@ -19,8 +19,14 @@ static int get_named(struct cctx *c, const struct json_value *o, const char *key
 	return 1;
 }
 
-static long action_from(const char *s) { return bpf_action_from_name(s); }
-static long op_from(const char *s) { return bpf_op_from_name(s); }
+static long action_from(const char *s)
+{
+	return bpf_action_from_name(s);
+}
+static long op_from(const char *s)
+{
+	return bpf_op_from_name(s);
+}
 
 static int check_arch(struct cctx *c, const char *s)
 {
@@ -34,7 +40,7 @@ static int check_flag(struct cctx *c, const char *s)
 
 /* errnoRet / defaultErrnoRet: only meaningful with ERRNO and TRACE. */
 static int get_errno_ret(struct cctx *c, const struct json_value *o, const char *key, int action, bool *has,
-			 uint32_t *out)
+                         uint32_t *out)
 {
 	int r = get_u32(c, o, key, out);
 	TRY(r);
@@ -103,7 +109,7 @@ int cfg_seccomp(struct cctx *c, const struct json_value *o, struct oci_seccomp *
 	if (act == BPF_ACT_NOTIFY)
 		return cerr_at(c, "defaultAction", "SCMP_ACT_NOTIFY cannot be the default action");
 	TRY(get_errno_ret(c, o, "defaultErrnoRet", s->default_action, &s->has_default_errno_ret,
-			  &s->default_errno_ret));
+	                  &s->default_errno_ret));
 	TRY(cfg_seccomp_lists(c, o, s));
 	TRY(get_abs_path(c, o, "listenerPath", &s->listener_path));
 	TRY(get_string(c, o, "listenerMetadata", &s->listener_metadata));

@@ -7,6 +7,7 @@
 #include "init.h"
 #include "net.h"
 #include "ns.h"
+#include "process.h"
 #include "seccomp_bpf.h"
 #include "sync.h"
 #include "terminal.h"
@@ -438,6 +439,7 @@ static int create_with_monitor(const struct create_opts *o, struct derr *e)
 		close(p[0]);
 		setsid();
 		to_devnull();
+		proc_close_fds(3, &p[1], 1); /* the caller's pipes must not stay open */
 		ctr_init(&c, o, false);
 		if (ctr_create(&c, &ce) < 0) {
 			write_all(p[1], ce.msg, strlen(ce.msg));

@@ -126,7 +126,7 @@ static _Noreturn void exec_child(struct xctx *x, int sock)
 	struct proc_spec ps = {.p = &x->proc, .seccomp = &x->cfg.linux.seccomp,
 			       .bpf = x->cfg.linux.seccomp.present ? &x->bpf : NULL, .preserve_fds = x->o->preserve_fds};
 	if (proc_chdir(&x->proc, &e) < 0 || proc_find_exec(&x->proc, exe, sizeof exe, &e) < 0 ||
-	    proc_set_limits(&x->proc, &e) < 0 || proc_set_user(&x->proc, &e) < 0 || proc_confine(&ps, &notify, &e) < 0)
+	    proc_set_limits(&x->proc, &e) < 0 || proc_become(&ps, &notify, &e) < 0)
 		goto fail;
 	proc_cloexec_from(3 + x->o->preserve_fds, -1);
 	proc_exec(exe, &x->proc, &e);

@@ -63,13 +63,18 @@ static int setup_stdio(const struct init_args *a, int *slave, struct derr *e)
 
 static int setup_namespaces(struct init_args *a, struct derr *e)
 {
+	a->joined_userns = a->join_fds[NS_USER] >= 0;
 	const struct oci_config *c = a->cfg;
 	/* user first: the others are owned by it */
 	static const enum ns_type order[] = {NS_USER, NS_MNT, NS_NET, NS_IPC, NS_UTS, NS_CGROUP, NS_TIME};
 	for (size_t i = 0; i < ARRAY_SIZE(order); i++)
 		if (ns_join(a->join_fds, order[i], e) < 0)
 			return -1;
+	bool userns = a->new_userns || a->join_fds[NS_USER] >= 0;
 	ns_close_joins(a->join_fds);
+	/* Our kuid is not mapped in a new user namespace: become its root. */
+	if (userns && (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0))
+		return derr_sys(e, "user namespace: become root (are uid/gid 0 mapped?)");
 	if (a->new_netns) {
 		if (net_loopback_up(e) < 0)
 			return -1;
@@ -93,7 +98,7 @@ static int setup_container(struct init_args *a, int pid, char *exe, size_t exe_l
 		.cfg = c,
 		.bundle = a->bundle,
 		.rootfs = a->rootfs,
-		.userns = a->new_userns || a->join_fds[NS_USER] >= 0,
+		.userns = a->new_userns || a->joined_userns,
 		.console_slave = slave,
 		.new_pid_ns = a->new_pidns,
 		.new_net_ns = a->new_netns,
@@ -156,6 +161,11 @@ _Noreturn void init_main(struct init_args *a)
 	char exe[4096];
 	const struct oci_config *c = a->cfg;
 
+	/* A clone inherits every fd of droplet, CLOEXEC or not: the state lock,
+	 * the caller's pipes. Keep only ours and the preserved ones. */
+	int keep[NS_COUNT + 2] = {a->sync_fd, a->fifo_fd};
+	memcpy(keep + 2, a->join_fds, sizeof a->join_fds);
+	proc_close_fds(3 + a->preserve_fds, keep, ARRAY_SIZE(keep));
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	prctl(PR_SET_DUMPABLE, 0); /* no /proc/PID/exe games until exec (CVE-2019-5736) */
 	if (sync_recv(a->sync_fd, &m, NULL, &e) < 0)
@@ -178,7 +188,7 @@ _Noreturn void init_main(struct init_args *a)
 	struct proc_spec ps = {.p = &c->process, .seccomp = &c->linux.seccomp, .bpf = a->bpf,
 			       .preserve_fds = a->preserve_fds};
 	int notify_fd;
-	if (proc_set_user(&c->process, &e) < 0 || proc_confine(&ps, &notify_fd, &e) < 0)
+	if (proc_become(&ps, &notify_fd, &e) < 0)
 		report_late(out, fifo, &e);
 	/* The sync socket and the fifo are close-on-exec: the parent's read
 	 * returns EOF exactly when exec succeeded. */

@@ -19,6 +19,7 @@ struct init_args {
 	bool keep_pdeathsig;         /* run: die with droplet; create: outlive it */
 	int preserve_fds;
 	bool new_userns, new_netns, new_pidns;
+	bool joined_userns;          /* set by the init itself */
 };
 
 /* Never returns: execs the container process or reports over sync and exits. */

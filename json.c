@@ -18,7 +18,7 @@ struct parser {
 	size_t n_vals, cap_vals;
 	struct json_member *mems; /* scratch: members of all open objects */
 	size_t n_mems, cap_mems;
-	char *sbuf;               /* scratch: the string being decoded */
+	char *sbuf; /* scratch: the string being decoded */
 	size_t slen, scap;
 };
 
@@ -30,9 +30,8 @@ struct parser {
 static const struct {
 	unsigned char lo, hi, len, lo2, hi2;
 } utf8_leads[] = {
-	{0xC2, 0xDF, 2, 0x80, 0xBF}, {0xE0, 0xE0, 3, 0xA0, 0xBF}, {0xE1, 0xEC, 3, 0x80, 0xBF},
-	{0xED, 0xED, 3, 0x80, 0x9F}, {0xEE, 0xEF, 3, 0x80, 0xBF}, {0xF0, 0xF0, 4, 0x90, 0xBF},
-	{0xF1, 0xF3, 4, 0x80, 0xBF}, {0xF4, 0xF4, 4, 0x80, 0x8F},
+    {0xC2, 0xDF, 2, 0x80, 0xBF}, {0xE0, 0xE0, 3, 0xA0, 0xBF}, {0xE1, 0xEC, 3, 0x80, 0xBF}, {0xED, 0xED, 3, 0x80, 0x9F},
+    {0xEE, 0xEF, 3, 0x80, 0xBF}, {0xF0, 0xF0, 4, 0x90, 0xBF}, {0xF1, 0xF3, 4, 0x80, 0xBF}, {0xF4, 0xF4, 4, 0x80, 0x8F},
 };
 
 /* Length of the well-formed sequence at s (n bytes available), 0 if none. */
@@ -175,8 +174,10 @@ static int hex4(const char *s, const char *end, uint32_t *out)
 		return -1;
 	for (int i = 0; i < 4; i++) {
 		char c = s[i];
-		int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
-			: c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+		int d = c >= '0' && c <= '9'   ? c - '0'
+		        : c >= 'a' && c <= 'f' ? c - 'a' + 10
+		        : c >= 'A' && c <= 'F' ? c - 'A' + 10
+		                               : -1;
 		if (d < 0)
 			return -1;
 		v = v << 4 | (uint32_t)d;
@@ -553,8 +554,8 @@ struct json_value *json_get(const struct json_value *o, const char *key)
 const char *json_type_name(enum json_type t)
 {
 	static const char *const names[] = {
-		[JSON_NULL] = "null",     [JSON_BOOL] = "boolean", [JSON_NUMBER] = "number",
-		[JSON_STRING] = "string", [JSON_ARRAY] = "array",  [JSON_OBJECT] = "object",
+	    [JSON_NULL] = "null",     [JSON_BOOL] = "boolean", [JSON_NUMBER] = "number",
+	    [JSON_STRING] = "string", [JSON_ARRAY] = "array",  [JSON_OBJECT] = "object",
 	};
 	if ((unsigned)t >= ARRAY_SIZE(names))
 		return "unknown";
@@ -630,10 +631,22 @@ static void end(struct json_writer *w, char c)
 	w->need_comma = true;
 }
 
-void jw_obj_begin(struct json_writer *w) { begin(w, '{'); }
-void jw_obj_end(struct json_writer *w) { end(w, '}'); }
-void jw_arr_begin(struct json_writer *w) { begin(w, '['); }
-void jw_arr_end(struct json_writer *w) { end(w, ']'); }
+void jw_obj_begin(struct json_writer *w)
+{
+	begin(w, '{');
+}
+void jw_obj_end(struct json_writer *w)
+{
+	end(w, '}');
+}
+void jw_arr_begin(struct json_writer *w)
+{
+	begin(w, '[');
+}
+void jw_arr_end(struct json_writer *w)
+{
+	end(w, ']');
+}
 
 /* Escaped and quoted. Invalid UTF-8 is replaced by U+FFFD so that the
  * output is always valid JSON. */

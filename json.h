@@ -6,7 +6,7 @@
 #include "common.h"
 
 #define JSON_MAX_DEPTH 256
-#define JSON_MAX_SIZE (16u << 20) /* 16 MiB */
+#define JSON_MAX_SIZE  (16u << 20) /* 16 MiB */
 
 enum json_type { JSON_NULL, JSON_BOOL, JSON_NUMBER, JSON_STRING, JSON_ARRAY, JSON_OBJECT };
 
@@ -30,7 +30,7 @@ struct json_value {
 			double d;
 		} num;
 		struct {
-			char *s;    /* UTF-8, NUL-terminated (may contain embedded NULs from \u0000) */
+			char *s; /* UTF-8, NUL-terminated (may contain embedded NULs from \u0000) */
 			size_t len;
 		} str;
 		struct {
@@ -74,7 +74,7 @@ bool json_utf8_valid(const char *s, size_t n);
 struct json_writer {
 	char *buf;
 	size_t len, cap;
-	int indent;      /* 0 = compact, else spaces per level */
+	int indent; /* 0 = compact, else spaces per level */
 	int depth;
 	bool need_comma; /* a value was written at this depth */
 	bool after_key;  /* next value follows a key */
@@ -90,11 +90,11 @@ void jw_key(struct json_writer *w, const char *key);
 void jw_keyn(struct json_writer *w, const char *key, size_t n); /* key may hold NULs */
 /* Strings are escaped as RFC 8259 requires; invalid UTF-8 is written as
  * U+FFFD so the output is always valid JSON. */
-void jw_str(struct json_writer *w, const char *s);          /* NULL writes null */
+void jw_str(struct json_writer *w, const char *s); /* NULL writes null */
 void jw_strn(struct json_writer *w, const char *s, size_t n);
 void jw_int(struct json_writer *w, int64_t v);
 void jw_uint(struct json_writer *w, uint64_t v);
-void jw_double(struct json_writer *w, double v);             /* shortest round-trip form */
+void jw_double(struct json_writer *w, double v); /* shortest round-trip form */
 void jw_bool(struct json_writer *w, bool v);
 void jw_null(struct json_writer *w);
 /* Write a whole parsed value (used for round trips and pass-through). */

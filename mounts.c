@@ -112,6 +112,35 @@ static int walk_symlink(struct walk *w, const char *name, size_t n)
 	return 0;
 }
 
+/* ".." below the root: the real parent (walked down into, never a link). */
+static int walk_up(struct walk *w, size_t n)
+{
+	size_t dl = strlen(w->done);
+	int fd = openat(walk_fd(w), "..", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	walk_set(w, fd);
+	w->depth--;
+	while (dl > 0 && w->done[--dl] != '/')
+		;
+	w->done[dl] = 0;
+	memmove(w->rest, w->rest + n, strlen(w->rest + n) + 1);
+	return 0;
+}
+
+/* A missing component: a directory, or the last one as an empty file.
+ * Returns 0 so the step opens it again (EEXIST: someone else made it). */
+static int walk_create(struct walk *w, const char *name, bool file)
+{
+	int rc = file ? openat(walk_fd(w), name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644)
+		      : mkdirat(walk_fd(w), name, 0755);
+	if (rc < 0 && errno != EEXIST)
+		return -1;
+	if (rc > 0)
+		close(rc);
+	return 0;
+}
+
 /* One step: open (or create) the first component of w->rest. Returns 1 when
  * the last component was opened into *out, 0 to go on, -1 on error. */
 static int walk_step(struct walk *w, int flags, bool create, int *out)
@@ -133,19 +162,9 @@ static int walk_step(struct walk *w, int flags, bool create, int *out)
 		memmove(r, r + n, strlen(r + n) + 1);
 		return 0;
 	}
+	if (strcmp(name, "..") == 0)
+		return walk_up(w, n);
 	size_t dl = strlen(w->done);
-	if (strcmp(name, "..") == 0) {
-		int fd = openat(walk_fd(w), "..", O_PATH | O_DIRECTORY | O_CLOEXEC);
-		if (fd < 0)
-			return -1;
-		walk_set(w, fd);
-		w->depth--;
-		while (dl > 0 && w->done[--dl] != '/')
-			;
-		w->done[dl] = 0;
-		memmove(r, r + n, strlen(r + n) + 1);
-		return 0;
-	}
 	snprintf(w->done + dl, sizeof w->done - dl, "/%s", name);
 	int oflags = last ? (flags & ~O_CREAT) : O_PATH | O_DIRECTORY;
 	int fd = openat(walk_fd(w), name, oflags | O_NOFOLLOW | O_CLOEXEC);
@@ -166,15 +185,10 @@ static int walk_step(struct walk *w, int flags, bool create, int *out)
 		return -1;
 	}
 	if (fd < 0 && errno == ENOENT && create) {
-		int rc = last && (flags & O_CREAT)
-				 ? openat(walk_fd(w), name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644)
-				 : mkdirat(walk_fd(w), name, 0755);
-		if (rc < 0 && errno != EEXIST)
+		if (walk_create(w, name, last && (flags & O_CREAT)) < 0)
 			return -1;
-		if (rc > 0)
-			close(rc);
 		w->done[dl] = 0;
-		return 0; /* open it again */
+		return 0;
 	}
 	if (fd < 0)
 		return -1;

@@ -136,18 +136,45 @@ int proc_set_user(const struct oci_process *p, struct derr *e)
 	return caps_after_setuid(p, e);
 }
 
-int proc_confine(const struct proc_spec *s, int *notify_fd, struct derr *e)
+static bool wants_seccomp(const struct proc_spec *s)
+{
+	return s->seccomp && s->seccomp->present && s->bpf;
+}
+
+int proc_become(const struct proc_spec *s, int *notify_fd, struct derr *e)
 {
 	const struct oci_process *p = s->p;
 	*notify_fd = -1;
+	/* Without no_new_privs the kernel wants CAP_SYS_ADMIN to load a filter:
+	 * load it before the uid change, as runc does. */
+	bool early = wants_seccomp(s) && !p->no_new_privileges;
+	if (early && bpf_install(s->seccomp, s->bpf, notify_fd, e) < 0)
+		return -1;
+	if (proc_set_user(p, e) < 0)
+		return -1;
 	if (p->apparmor_profile && *p->apparmor_profile && apparmor_exec_profile(p->apparmor_profile, e) < 0)
 		return -1;
 	if (p->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return derr_sys(e, "process.noNewPrivileges: prctl");
-	if (s->seccomp && s->seccomp->present && s->bpf &&
-	    bpf_install(s->seccomp, s->bpf, notify_fd, e) < 0)
+	if (wants_seccomp(s) && !early && bpf_install(s->seccomp, s->bpf, notify_fd, e) < 0)
 		return -1;
 	return 0;
+}
+
+void proc_close_fds(int first, const int *keep, size_t n)
+{
+	cleanup_dir DIR *d = opendir("/proc/self/fd");
+	struct dirent *de;
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		int fd = atoi(de->d_name);
+		bool kept = de->d_name[0] == '.' || fd < first || fd == dirfd(d);
+		for (size_t i = 0; i < n && !kept; i++)
+			kept = keep[i] == fd;
+		if (!kept)
+			close(fd);
+	}
 }
 
 void proc_cloexec_from(int first, int keep)

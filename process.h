@@ -10,7 +10,7 @@
 struct proc_spec {
 	const struct oci_process *p;
 	const struct oci_seccomp *seccomp;  /* NULL: none */
-	const void *bpf;                    /* const struct bpf_program *, compiled by the parent */
+	const struct bpf_program *bpf;      /* compiled by the parent; NULL: none */
 	int preserve_fds;                   /* keep 3 .. 3+n-1 open */
 };
 
@@ -22,8 +22,12 @@ int proc_set_limits(const struct oci_process *p, struct derr *e);
 int proc_chdir(const struct oci_process *p, struct derr *e);
 /* umask, groups, gid, uid and capabilities around the change. */
 int proc_set_user(const struct oci_process *p, struct derr *e);
-/* AppArmor, no_new_privs, seccomp: the last steps before exec. */
-int proc_confine(const struct proc_spec *s, int *notify_fd, struct derr *e);
+/* The last steps before exec: user and capabilities, AppArmor,
+ * no_new_privs and seccomp (loaded before the uid change when
+ * no_new_privs is off, since the kernel then wants CAP_SYS_ADMIN). */
+int proc_become(const struct proc_spec *s, int *notify_fd, struct derr *e);
+/* Close every fd >= first except those in keep[0..n). */
+void proc_close_fds(int first, const int *keep, size_t n);
 /* Mark every fd >= 3 + preserve_fds close-on-exec (except `keep`). */
 void proc_cloexec_from(int first, int keep);
 /* Apply linux.sysctl (after pivot_root, in the container's /proc/sys). */

@@ -249,19 +249,48 @@ static int open_devnull(int *fd, struct derr *e)
 	return 0;
 }
 
-/* A file gets /dev/null bound on it, a directory an empty read-only tmpfs. */
-static int mask_path(const char *p, int *nullfd, struct derr *e)
+/* Masking: a file gets /dev/null bound on it, a directory an empty
+ * read-only tmpfs. /dev/null is opened at the first mask; when it cannot be
+ * used (nullfd -2, the reason in *null_err), directories are still masked
+ * and a file to mask is an error. */
+struct masker {
+	int nullfd;
+	struct derr null_err;
+};
+
+static int mask_path(const char *p, struct masker *m, struct derr *e)
 {
 	char src[32];
-	if (*nullfd < 0 && open_devnull(nullfd, e) < 0)
-		return -1;
-	if (mount(rootfs_fdpath(src, *nullfd), p, NULL, MS_BIND, NULL) == 0)
+	if (m->nullfd == -1 && open_devnull(&m->nullfd, &m->null_err) < 0) {
+		if (m->nullfd >= 0)
+			close(m->nullfd);
+		m->nullfd = -2;
+	}
+	if (m->nullfd >= 0 && mount(rootfs_fdpath(src, m->nullfd), p, NULL, MS_BIND, NULL) == 0)
 		return 0;
-	if (errno == ENOTDIR)
-		return mount("tmpfs", p, "tmpfs", MS_RDONLY, NULL) < 0 ? derr_sys(e, "mount tmpfs") : 0;
+	if (m->nullfd < 0 || errno == ENOTDIR) {
+		if (mount("tmpfs", p, "tmpfs", MS_RDONLY, NULL) == 0)
+			return 0;
+		if (errno == ENOTDIR && m->nullfd < 0)
+			return *e = m->null_err, -1;
+		if (errno != ENOENT)
+			return derr_sys(e, "mount tmpfs");
+	}
 	if (errno == ENOENT && access(p, F_OK) < 0 && errno == ENOENT)
 		return 0;
 	return derr_sys(e, "bind /dev/null");
+}
+
+static int mask_paths(const struct oci_linux *l, struct derr *e)
+{
+	struct masker m = {.nullfd = -1};
+	int r = 0;
+	for (size_t i = 0; i < l->n_masked_paths && r == 0; i++)
+		if ((r = mask_path(l->masked_paths[i], &m, e)) < 0)
+			derr_wrap(e, "linux.maskedPaths[%zu] \"%s\"", i, l->masked_paths[i]);
+	if (m.nullfd >= 0)
+		close(m.nullfd);
+	return r;
 }
 
 static int readonly_path(const char *p, struct derr *e)
@@ -274,13 +303,11 @@ static int readonly_path(const char *p, struct derr *e)
 int rootfs_finalize(const struct rootfs_ctx *c, struct derr *e)
 {
 	const struct oci_linux *l = &c->cfg->linux;
-	cleanup_fd int nullfd = -1;
 	for (size_t i = 0; i < l->n_readonly_paths; i++)
 		if (readonly_path(l->readonly_paths[i], e) < 0)
 			return derr_wrap(e, "linux.readonlyPaths[%zu] \"%s\"", i, l->readonly_paths[i]);
-	for (size_t i = 0; i < l->n_masked_paths; i++)
-		if (mask_path(l->masked_paths[i], &nullfd, e) < 0)
-			return derr_wrap(e, "linux.maskedPaths[%zu] \"%s\"", i, l->masked_paths[i]);
+	if (mask_paths(l, e) < 0)
+		return -1;
 	if (c->cfg->root.readonly && rootfs_remount("/", MS_RDONLY, false, e) < 0)
 		return derr_wrap(e, "root.readonly");
 	if (l->rootfs_propagation && mount(NULL, "/", NULL, l->rootfs_propagation, NULL) < 0)

@@ -46,31 +46,35 @@
 #include <sys/syscall.h>
 
 static const char *const action_names[BPF_ACT_COUNT] = {
-	[BPF_ACT_KILL_THREAD] = "SCMP_ACT_KILL_THREAD", [BPF_ACT_KILL_PROCESS] = "SCMP_ACT_KILL_PROCESS",
-	[BPF_ACT_TRAP] = "SCMP_ACT_TRAP",               [BPF_ACT_ERRNO] = "SCMP_ACT_ERRNO",
-	[BPF_ACT_TRACE] = "SCMP_ACT_TRACE",             [BPF_ACT_ALLOW] = "SCMP_ACT_ALLOW",
-	[BPF_ACT_LOG] = "SCMP_ACT_LOG",                 [BPF_ACT_NOTIFY] = "SCMP_ACT_NOTIFY",
+    [BPF_ACT_KILL_THREAD] = "SCMP_ACT_KILL_THREAD",
+    [BPF_ACT_KILL_PROCESS] = "SCMP_ACT_KILL_PROCESS",
+    [BPF_ACT_TRAP] = "SCMP_ACT_TRAP",
+    [BPF_ACT_ERRNO] = "SCMP_ACT_ERRNO",
+    [BPF_ACT_TRACE] = "SCMP_ACT_TRACE",
+    [BPF_ACT_ALLOW] = "SCMP_ACT_ALLOW",
+    [BPF_ACT_LOG] = "SCMP_ACT_LOG",
+    [BPF_ACT_NOTIFY] = "SCMP_ACT_NOTIFY",
 };
 
 static const char *const op_names[BPF_OP_COUNT] = {
-	"SCMP_CMP_NE", "SCMP_CMP_LT", "SCMP_CMP_LE", "SCMP_CMP_EQ", "SCMP_CMP_GE", "SCMP_CMP_GT", "SCMP_CMP_MASKED_EQ",
+    "SCMP_CMP_NE", "SCMP_CMP_LT", "SCMP_CMP_LE", "SCMP_CMP_EQ", "SCMP_CMP_GE", "SCMP_CMP_GT", "SCMP_CMP_MASKED_EQ",
 };
 
 static const char *const arch_names[BPF_ARCH_COUNT] = {
-	"SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32", "SCMP_ARCH_AARCH64", "SCMP_ARCH_ARM",
-	"SCMP_ARCH_MIPS", "SCMP_ARCH_MIPS64", "SCMP_ARCH_MIPS64N32", "SCMP_ARCH_MIPSEL", "SCMP_ARCH_MIPSEL64",
-	"SCMP_ARCH_MIPSEL64N32", "SCMP_ARCH_PPC", "SCMP_ARCH_PPC64", "SCMP_ARCH_PPC64LE", "SCMP_ARCH_S390",
-	"SCMP_ARCH_S390X", "SCMP_ARCH_RISCV64",
+    "SCMP_ARCH_X86_64",      "SCMP_ARCH_X86",     "SCMP_ARCH_X32",       "SCMP_ARCH_AARCH64", "SCMP_ARCH_ARM",
+    "SCMP_ARCH_MIPS",        "SCMP_ARCH_MIPS64",  "SCMP_ARCH_MIPS64N32", "SCMP_ARCH_MIPSEL",  "SCMP_ARCH_MIPSEL64",
+    "SCMP_ARCH_MIPSEL64N32", "SCMP_ARCH_PPC",     "SCMP_ARCH_PPC64",     "SCMP_ARCH_PPC64LE", "SCMP_ARCH_S390",
+    "SCMP_ARCH_S390X",       "SCMP_ARCH_RISCV64",
 };
 
 static const struct {
 	const char *name;
 	long value;
 } flag_names[] = {
-	{"SECCOMP_FILTER_FLAG_TSYNC", 1L << 0},
-	{"SECCOMP_FILTER_FLAG_LOG", 1L << 1},
-	{"SECCOMP_FILTER_FLAG_SPEC_ALLOW", 1L << 2},
-	{"SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV", 1L << 5},
+    {"SECCOMP_FILTER_FLAG_TSYNC", 1L << 0},
+    {"SECCOMP_FILTER_FLAG_LOG", 1L << 1},
+    {"SECCOMP_FILTER_FLAG_SPEC_ALLOW", 1L << 2},
+    {"SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV", 1L << 5},
 };
 
 static int lookup(const char *const *names, int n, const char *name)
@@ -126,10 +130,14 @@ const char *bpf_arch_name(int arch)
 static const struct bpf_systab *systab(int arch)
 {
 	switch (arch) {
-	case BPF_ARCH_X86_64: return &bpf_systab_x86_64;
-	case BPF_ARCH_X86: return &bpf_systab_i386;
-	case BPF_ARCH_X32: return &bpf_systab_x32;
-	default: return NULL;
+	case BPF_ARCH_X86_64:
+		return &bpf_systab_x86_64;
+	case BPF_ARCH_X86:
+		return &bpf_systab_i386;
+	case BPF_ARCH_X32:
+		return &bpf_systab_x32;
+	default:
+		return NULL;
 	}
 }
 
@@ -154,10 +162,14 @@ int bpf_syscall_nr(int arch, const char *name)
 /* ---- actions and validation ---- */
 
 static const uint32_t action_rets[BPF_ACT_COUNT] = {
-	[BPF_ACT_KILL_THREAD] = SECCOMP_RET_KILL_THREAD, [BPF_ACT_KILL_PROCESS] = SECCOMP_RET_KILL_PROCESS,
-	[BPF_ACT_TRAP] = SECCOMP_RET_TRAP,               [BPF_ACT_ERRNO] = SECCOMP_RET_ERRNO,
-	[BPF_ACT_TRACE] = SECCOMP_RET_TRACE,             [BPF_ACT_ALLOW] = SECCOMP_RET_ALLOW,
-	[BPF_ACT_LOG] = SECCOMP_RET_LOG,                 [BPF_ACT_NOTIFY] = SECCOMP_RET_USER_NOTIF,
+    [BPF_ACT_KILL_THREAD] = SECCOMP_RET_KILL_THREAD,
+    [BPF_ACT_KILL_PROCESS] = SECCOMP_RET_KILL_PROCESS,
+    [BPF_ACT_TRAP] = SECCOMP_RET_TRAP,
+    [BPF_ACT_ERRNO] = SECCOMP_RET_ERRNO,
+    [BPF_ACT_TRACE] = SECCOMP_RET_TRACE,
+    [BPF_ACT_ALLOW] = SECCOMP_RET_ALLOW,
+    [BPF_ACT_LOG] = SECCOMP_RET_LOG,
+    [BPF_ACT_NOTIFY] = SECCOMP_RET_USER_NOTIF,
 };
 
 /* ERRNO carries errnoRet (EPERM when absent), TRACE carries errnoRet (0
@@ -173,11 +185,12 @@ static int check_action(const char *path, int action, bool has_errno, uint32_t e
 	if (action < 0 || action >= BPF_ACT_COUNT)
 		return derr_set(e, 0, "seccomp: %s: unknown action %d", path, action);
 	if (has_errno && action != BPF_ACT_ERRNO && action != BPF_ACT_TRACE)
-		return derr_set(e, 0, "seccomp: %s: errno value given for %s; only SCMP_ACT_ERRNO and SCMP_ACT_TRACE take one",
-				path, action_names[action]);
+		return derr_set(
+		    e, 0, "seccomp: %s: errno value given for %s; only SCMP_ACT_ERRNO and SCMP_ACT_TRACE take one",
+		    path, action_names[action]);
 	if (has_errno && errno_ret > SECCOMP_RET_DATA)
 		return derr_set(e, 0, "seccomp: %s: errno value %u: must be at most %u", path, errno_ret,
-				SECCOMP_RET_DATA);
+		                SECCOMP_RET_DATA);
 	return 0;
 }
 
@@ -191,7 +204,7 @@ static int check_rule(const struct oci_seccomp_rule *r, size_t i, struct derr *e
 	for (size_t k = 0; k < r->n_args; k++) {
 		if (r->args[k].index > 5)
 			return derr_set(e, 0, "seccomp: %s.args[%zu].index: must be 0..5, got %u", path, k,
-					r->args[k].index);
+			                r->args[k].index);
 		if (r->args[k].op < 0 || r->args[k].op >= BPF_OP_COUNT)
 			return derr_set(e, 0, "seccomp: %s.args[%zu].op: unknown operator %d", path, k, r->args[k].op);
 	}
@@ -201,12 +214,12 @@ static int check_rule(const struct oci_seccomp_rule *r, size_t i, struct derr *e
 static int check_config(const struct oci_seccomp *sc, struct derr *e)
 {
 	if (check_action("linux.seccomp.defaultAction", sc->default_action, sc->has_default_errno_ret,
-			 sc->default_errno_ret, e) < 0)
+	                 sc->default_errno_ret, e) < 0)
 		return -1;
 	for (size_t i = 0; i < sc->n_archs; i++)
 		if (sc->archs[i] < 0 || sc->archs[i] >= BPF_ARCH_COUNT)
 			return derr_set(e, 0, "seccomp: linux.seccomp.architectures[%zu]: unknown architecture %d", i,
-					sc->archs[i]);
+			                sc->archs[i]);
 	for (size_t i = 0; i < sc->n_syscalls; i++)
 		if (check_rule(&sc->syscalls[i], i, e) < 0)
 			return -1;
@@ -215,10 +228,10 @@ static int check_config(const struct oci_seccomp *sc, struct derr *e)
 
 /* ---- the backwards builder ---- */
 
-#define X32_BIT 0x40000000u
-#define RET_CACHE 32
-#define OFF_NR offsetof(struct seccomp_data, nr)
-#define OFF_ARCH offsetof(struct seccomp_data, arch)
+#define X32_BIT       0x40000000u
+#define RET_CACHE     32
+#define OFF_NR        offsetof(struct seccomp_data, nr)
+#define OFF_ARCH      offsetof(struct seccomp_data, arch)
 #define OFF_ARG_LO(i) (offsetof(struct seccomp_data, args) + 8 * (i)) /* little-endian */
 
 /* A jump target: a return value, or an emitted instruction by rank. */
@@ -303,7 +316,7 @@ static struct tgt ld(struct bld *b, uint32_t off)
 	return at_t(put(b, BPF_LD | BPF_W | BPF_ABS, off, 0, 0));
 }
 
-static struct tgt and(struct bld *b, uint32_t mask)
+static struct tgt and (struct bld * b, uint32_t mask)
 {
 	return at_t(put(b, BPF_ALU | BPF_AND | BPF_K, mask, 0, 0));
 }
@@ -324,20 +337,24 @@ static const struct {
 	int base;
 	bool swap;
 } op_norm[BPF_OP_COUNT] = {
-	[BPF_OP_NE] = {BPF_OP_EQ, true},  [BPF_OP_LT] = {BPF_OP_GE, true}, [BPF_OP_LE] = {BPF_OP_GT, true},
-	[BPF_OP_EQ] = {BPF_OP_EQ, false}, [BPF_OP_GE] = {BPF_OP_GE, false}, [BPF_OP_GT] = {BPF_OP_GT, false},
-	[BPF_OP_MASKED_EQ] = {BPF_OP_MASKED_EQ, false},
+    [BPF_OP_NE] = {BPF_OP_EQ, true},
+    [BPF_OP_LT] = {BPF_OP_GE, true},
+    [BPF_OP_LE] = {BPF_OP_GT, true},
+    [BPF_OP_EQ] = {BPF_OP_EQ, false},
+    [BPF_OP_GE] = {BPF_OP_GE, false},
+    [BPF_OP_GT] = {BPF_OP_GT, false},
+    [BPF_OP_MASKED_EQ] = {BPF_OP_MASKED_EQ, false},
 };
 
 /* One OCI arg condition: go to s when it holds, else to f. Unsigned 64-bit
  * compare: the hi words decide unless equal, then the lo words decide. For
- * MASKED_EQ, (arg & value) == valueTwo word by word. wide is false on 32-bit
- * ABIs: lo word only. */
+ * MASKED_EQ, (arg & value) == (valueTwo & value) word by word: libseccomp
+ * masks the datum too. wide is false on 32-bit ABIs: lo word only. */
 static struct tgt emit_cmp(struct bld *b, const struct oci_seccomp_arg *a, bool wide, struct tgt s, struct tgt f)
 {
 	int op = op_norm[a->op].base;
 	struct tgt yes = op_norm[a->op].swap ? f : s, no = op_norm[a->op].swap ? s : f, lo;
-	uint64_t v = op == BPF_OP_MASKED_EQ ? a->value_two : a->value, m = a->value;
+	uint64_t m = a->value, v = op == BPF_OP_MASKED_EQ ? a->value_two & m : a->value;
 	uint16_t jop = op == BPF_OP_GT ? BPF_JGT : op == BPF_OP_GE ? BPF_JGE : BPF_JEQ;
 	uint32_t off = (uint32_t)OFF_ARG_LO(a->index);
 
@@ -550,7 +567,7 @@ static void warn_unknown(const struct oci_seccomp *sc, const bool want[BPF_ARCH_
 				known = want[a] && bpf_syscall_nr(a, sc->syscalls[i].names[j]) >= 0;
 			if (!known)
 				log_warn("seccomp: unknown syscall \"%s\" in linux.seccomp.syscalls[%zu] skipped",
-					 sc->syscalls[i].names[j], i);
+				         sc->syscalls[i].names[j], i);
 		}
 }
 
@@ -579,7 +596,7 @@ int bpf_compile(const struct oci_seccomp *sc, struct bpf_program *out, struct de
 	emit_program(&c);
 	if (c.b.n > BPF_MAXINSNS)
 		return derr_set(e, 0, "seccomp: the filter needs %zu instructions, more than the kernel's limit of %d",
-				c.b.n, BPF_MAXINSNS);
+		                c.b.n, BPF_MAXINSNS);
 	out->insns = xmalloc(c.b.n * sizeof *ins);
 	memcpy(out->insns, ins + BPF_MAXINSNS - c.b.n, c.b.n * sizeof *ins);
 	out->len = c.b.n;
@@ -599,47 +616,86 @@ static bool sim_ld(const struct sock_filter *f, const struct seccomp_data *d, co
 {
 	switch (BPF_MODE(f->code)) {
 	case BPF_ABS:
-		if (BPF_CLASS(f->code) != BPF_LD || BPF_SIZE(f->code) != BPF_W || f->k % 4 ||
-		    f->k > sizeof *d - 4)
+		if (BPF_CLASS(f->code) != BPF_LD || BPF_SIZE(f->code) != BPF_W || f->k % 4 || f->k > sizeof *d - 4)
 			return false;
 		memcpy(v, (const char *)d + f->k, 4);
 		return true;
-	case BPF_IMM: *v = f->k; return true;
-	case BPF_LEN: *v = sizeof *d; return true;
+	case BPF_IMM:
+		*v = f->k;
+		return true;
+	case BPF_LEN:
+		*v = sizeof *d;
+		return true;
 	case BPF_MEM:
 		if (f->k >= BPF_MEMWORDS)
 			return false;
 		*v = mem[f->k];
 		return true;
-	default: return false;
+	default:
+		return false;
 	}
 }
 
 static bool sim_alu(uint16_t op, uint32_t *a, uint32_t x)
 {
 	switch (op) {
-	case BPF_ADD: *a += x; return true;
-	case BPF_SUB: *a -= x; return true;
-	case BPF_MUL: *a *= x; return true;
-	case BPF_DIV: if (!x) return false; *a /= x; return true;
-	case BPF_MOD: if (!x) return false; *a %= x; return true;
-	case BPF_OR: *a |= x; return true;
-	case BPF_AND: *a &= x; return true;
-	case BPF_XOR: *a ^= x; return true;
-	case BPF_LSH: if (x >= 32) return false; *a <<= x; return true;
-	case BPF_RSH: if (x >= 32) return false; *a >>= x; return true;
-	case BPF_NEG: *a = -*a; return true;
-	default: return false;
+	case BPF_ADD:
+		*a += x;
+		return true;
+	case BPF_SUB:
+		*a -= x;
+		return true;
+	case BPF_MUL:
+		*a *= x;
+		return true;
+	case BPF_DIV:
+		if (!x)
+			return false;
+		*a /= x;
+		return true;
+	case BPF_MOD:
+		if (!x)
+			return false;
+		*a %= x;
+		return true;
+	case BPF_OR:
+		*a |= x;
+		return true;
+	case BPF_AND:
+		*a &= x;
+		return true;
+	case BPF_XOR:
+		*a ^= x;
+		return true;
+	case BPF_LSH:
+		if (x >= 32)
+			return false;
+		*a <<= x;
+		return true;
+	case BPF_RSH:
+		if (x >= 32)
+			return false;
+		*a >>= x;
+		return true;
+	case BPF_NEG:
+		*a = -*a;
+		return true;
+	default:
+		return false;
 	}
 }
 
 static bool sim_cond(uint16_t op, uint32_t a, uint32_t x)
 {
 	switch (op) {
-	case BPF_JEQ: return a == x;
-	case BPF_JGT: return a > x;
-	case BPF_JGE: return a >= x;
-	default: return (a & x) != 0; /* BPF_JSET */
+	case BPF_JEQ:
+		return a == x;
+	case BPF_JGT:
+		return a > x;
+	case BPF_JGE:
+		return a >= x;
+	default:
+		return (a & x) != 0; /* BPF_JSET */
 	}
 }
 
@@ -705,10 +761,14 @@ static void ret_str(uint32_t k, char *buf, size_t n)
 		const char *name;
 		bool data;
 	} acts[] = {
-		{SECCOMP_RET_KILL_PROCESS, "KILL_PROCESS", false}, {SECCOMP_RET_KILL_THREAD, "KILL_THREAD", false},
-		{SECCOMP_RET_TRAP, "TRAP", true},                  {SECCOMP_RET_ERRNO, "ERRNO", true},
-		{SECCOMP_RET_USER_NOTIF, "USER_NOTIF", false},     {SECCOMP_RET_TRACE, "TRACE", true},
-		{SECCOMP_RET_LOG, "LOG", false},                   {SECCOMP_RET_ALLOW, "ALLOW", false},
+	    {SECCOMP_RET_KILL_PROCESS, "KILL_PROCESS", false},
+	    {SECCOMP_RET_KILL_THREAD, "KILL_THREAD", false},
+	    {SECCOMP_RET_TRAP, "TRAP", true},
+	    {SECCOMP_RET_ERRNO, "ERRNO", true},
+	    {SECCOMP_RET_USER_NOTIF, "USER_NOTIF", false},
+	    {SECCOMP_RET_TRACE, "TRACE", true},
+	    {SECCOMP_RET_LOG, "LOG", false},
+	    {SECCOMP_RET_ALLOW, "ALLOW", false},
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(acts); i++)
@@ -737,8 +797,7 @@ static void field_str(uint32_t k, char *buf, size_t n)
 
 static void insn_str(const struct sock_filter *f, size_t pc, char *buf, size_t n)
 {
-	static const char *const alu[16] = {"add", "sub", "mul", "div", "or", "and", "lsh", "rsh",
-					    "neg", "mod", "xor"};
+	static const char *const alu[16] = {"add", "sub", "mul", "div", "or", "and", "lsh", "rsh", "neg", "mod", "xor"};
 	static const char *const jmps[16] = {"ja", "jeq", "jgt", "jge", "jset"};
 	const char *src = BPF_SRC(f->code) == BPF_X ? "x" : "#";
 	char what[24];
@@ -751,21 +810,23 @@ static void insn_str(const struct sock_filter *f, size_t pc, char *buf, size_t n
 			snprintf(buf, n, "%-4s [%u]  ; %s", BPF_CLASS(f->code) == BPF_LD ? "ld" : "ldx", f->k, what);
 		else
 			snprintf(buf, n, "%-4s %s%u", BPF_CLASS(f->code) == BPF_LD ? "ld" : "ldx",
-				 BPF_MODE(f->code) == BPF_MEM ? "M" : "#", f->k);
+			         BPF_MODE(f->code) == BPF_MEM ? "M" : "#", f->k);
 		break;
 	case BPF_ST:
-	case BPF_STX: snprintf(buf, n, "%-4s M%u", BPF_CLASS(f->code) == BPF_ST ? "st" : "stx", f->k); break;
+	case BPF_STX:
+		snprintf(buf, n, "%-4s M%u", BPF_CLASS(f->code) == BPF_ST ? "st" : "stx", f->k);
+		break;
 	case BPF_ALU:
 		snprintf(buf, n, "%-4s %s0x%x", alu[BPF_OP(f->code) >> 4] ? alu[BPF_OP(f->code) >> 4] : "alu?", src,
-			 BPF_SRC(f->code) == BPF_X ? 0 : f->k);
+		         BPF_SRC(f->code) == BPF_X ? 0 : f->k);
 		break;
 	case BPF_JMP:
 		if (BPF_OP(f->code) == BPF_JA)
 			snprintf(buf, n, "ja   %04zu", pc + 1 + f->k);
 		else
 			snprintf(buf, n, "%-4s %s0x%-8x jt %04zu  jf %04zu",
-				 jmps[BPF_OP(f->code) >> 4] ? jmps[BPF_OP(f->code) >> 4] : "j?", src, f->k,
-				 pc + 1 + f->jt, pc + 1 + f->jf);
+			         jmps[BPF_OP(f->code) >> 4] ? jmps[BPF_OP(f->code) >> 4] : "j?", src, f->k,
+			         pc + 1 + f->jt, pc + 1 + f->jf);
 		break;
 	case BPF_RET:
 		if (BPF_RVAL(f->code) == BPF_A)
@@ -773,7 +834,8 @@ static void insn_str(const struct sock_filter *f, size_t pc, char *buf, size_t n
 		else
 			ret_str(f->k, buf, n);
 		break;
-	default: snprintf(buf, n, "%s", BPF_MISCOP(f->code) == BPF_TAX ? "tax" : "txa");
+	default:
+		snprintf(buf, n, "%s", BPF_MISCOP(f->code) == BPF_TAX ? "tax" : "txa");
 	}
 }
 
@@ -817,9 +879,9 @@ static int install_error(int err, unsigned flags, struct derr *e)
 {
 	if (err == EINVAL) {
 		derr_set(e, 0,
-			 "seccomp: kernel refused the filter: %s (flags 0x%x); requires CONFIG_SECCOMP_FILTER "
-			 "and a kernel that knows these flags",
-			 strerror(err), flags);
+		         "seccomp: kernel refused the filter: %s (flags 0x%x); requires CONFIG_SECCOMP_FILTER "
+		         "and a kernel that knows these flags",
+		         strerror(err), flags);
 		e->errnum = err;
 		return -1;
 	}
@@ -840,7 +902,7 @@ int bpf_install(const struct oci_seccomp *sc, const struct bpf_program *p, int *
 	*notify_fd = -1;
 	if (p->len == 0 || p->len > BPF_MAXINSNS)
 		return derr_set(e, EINVAL, "seccomp: a filter of %zu instructions: must be 1..%d", p->len,
-				BPF_MAXINSNS);
+		                BPF_MAXINSNS);
 	if (notify)
 		flags |= SECCOMP_FILTER_FLAG_NEW_LISTENER;
 	r = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &fp);

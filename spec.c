@@ -13,8 +13,8 @@ static const struct {
 	const char *name;
 	enum ns_type type;
 } ns_names[] = {
-	{"pid", NS_PID},       {"network", NS_NET}, {"ipc", NS_IPC},   {"uts", NS_UTS}, {"mount", NS_MNT},
-	{"cgroup", NS_CGROUP}, {"user", NS_USER},   {"time", NS_TIME}, {"net", NS_NET}, {"mnt", NS_MNT},
+    {"pid", NS_PID},       {"network", NS_NET}, {"ipc", NS_IPC},   {"uts", NS_UTS}, {"mount", NS_MNT},
+    {"cgroup", NS_CGROUP}, {"user", NS_USER},   {"time", NS_TIME}, {"net", NS_NET}, {"mnt", NS_MNT},
 };
 
 /* Hook phases: OCI name and kebab-case spelling (both accepted, and the
@@ -23,13 +23,13 @@ static const struct {
 	enum hook_phase phase;
 	const char *oci, *kebab;
 } hook_names[] = {
-	{HOOK_PRESTART, "prestart", "prestart"},
-	{HOOK_CREATE_RUNTIME, "createRuntime", "create-runtime"},
-	{HOOK_CREATE_CONTAINER, "createContainer", "create-container"},
-	{HOOK_START_CONTAINER, "startContainer", "start-container"},
-	{HOOK_POSTSTART, "poststart", "poststart"},
-	{HOOK_STOP_CONTAINER, "stopContainer", "stop-container"},
-	{HOOK_POSTSTOP, "poststop", "poststop"},
+    {HOOK_PRESTART, "prestart", "prestart"},
+    {HOOK_CREATE_RUNTIME, "createRuntime", "create-runtime"},
+    {HOOK_CREATE_CONTAINER, "createContainer", "create-container"},
+    {HOOK_START_CONTAINER, "startContainer", "start-container"},
+    {HOOK_POSTSTART, "poststart", "poststart"},
+    {HOOK_STOP_CONTAINER, "stopContainer", "stop-container"},
+    {HOOK_POSTSTOP, "poststop", "poststop"},
 };
 
 /* ---- small helpers ---- */
@@ -134,7 +134,7 @@ int spec_split_command(struct arena *a, const char *s, struct spec_strv *out, st
 
 static const char *const bind_opts[] = {"bind", "rbind"};
 static const char *const propagation_opts[] = {
-	"private", "rprivate", "shared", "rshared", "slave", "rslave", "unbindable", "runbindable",
+    "private", "rprivate", "shared", "rshared", "slave", "rslave", "unbindable", "runbindable",
 };
 
 static bool in_list(const char *s, const char *const *list, size_t n)
@@ -287,9 +287,27 @@ static int opt_hook(struct arena *a, struct spec_opts *o, const char *arg, int v
 }
 
 enum {
-	OPT_ROOTLESS = 0x100, OPT_OUTPUT, OPT_ROOTFS, OPT_CWD, OPT_COMMAND, OPT_ENV, OPT_MOUNT, OPT_NS, OPT_NS_PATH,
-	OPT_HOSTNAME, OPT_HOST_IF, OPT_BRIDGE_IF, OPT_IF_NAME, OPT_IF_ADDR, OPT_IF_GATEWAY, OPT_DNS, OPT_LAYER,
-	OPT_UPPER, OPT_WORK, OPT_CAP_ADD, OPT_CAP_DROP,
+	OPT_ROOTLESS = 0x100,
+	OPT_OUTPUT,
+	OPT_ROOTFS,
+	OPT_CWD,
+	OPT_COMMAND,
+	OPT_ENV,
+	OPT_MOUNT,
+	OPT_NS,
+	OPT_NS_PATH,
+	OPT_HOSTNAME,
+	OPT_HOST_IF,
+	OPT_BRIDGE_IF,
+	OPT_IF_NAME,
+	OPT_IF_ADDR,
+	OPT_IF_GATEWAY,
+	OPT_DNS,
+	OPT_LAYER,
+	OPT_UPPER,
+	OPT_WORK,
+	OPT_CAP_ADD,
+	OPT_CAP_DROP,
 };
 
 enum opt_kind { K_STR, K_LIST, K_FN };
@@ -303,61 +321,61 @@ static const struct {
 	opt_fn fn;
 	int flags;
 } opt_actions[] = {
-	{'b', K_STR, offsetof(struct spec_opts, bundle), NULL, 0},
-	{OPT_OUTPUT, K_STR, offsetof(struct spec_opts, output), NULL, 0},
-	{OPT_ROOTFS, K_STR, offsetof(struct spec_opts, rootfs), NULL, 0},
-	{OPT_CWD, K_STR, offsetof(struct spec_opts, cwd), NULL, 0},
-	{OPT_HOSTNAME, K_STR, offsetof(struct spec_opts, hostname), NULL, 0},
-	{OPT_HOST_IF, K_STR, offsetof(struct spec_opts, host_if), NULL, F_NET},
-	{OPT_BRIDGE_IF, K_STR, offsetof(struct spec_opts, bridge_if), NULL, F_NET},
-	{OPT_IF_NAME, K_STR, offsetof(struct spec_opts, if_name), NULL, F_NET},
-	{OPT_IF_ADDR, K_STR, offsetof(struct spec_opts, if_addr), NULL, F_NET},
-	{OPT_IF_GATEWAY, K_STR, offsetof(struct spec_opts, if_gateway), NULL, F_NET},
-	{OPT_DNS, K_LIST, offsetof(struct spec_opts, dns), NULL, F_NET},
-	{OPT_LAYER, K_LIST, offsetof(struct spec_opts, layers), NULL, F_IMAGE},
-	{OPT_UPPER, K_STR, offsetof(struct spec_opts, upper_dir), NULL, F_IMAGE},
-	{OPT_WORK, K_STR, offsetof(struct spec_opts, work_dir), NULL, F_IMAGE},
-	{OPT_COMMAND, K_FN, 0, opt_command, 0},
-	{OPT_ENV, K_FN, 0, opt_env, 0},
-	{OPT_MOUNT, K_FN, 0, opt_mount, 0},
-	{OPT_NS, K_FN, 0, opt_ns, 0},
-	{OPT_NS_PATH, K_FN, 0, opt_ns_path, 0},
-	{OPT_CAP_ADD, K_FN, 0, opt_cap, 0},
-	{OPT_CAP_DROP, K_FN, 0, opt_cap, 0},
+    {'b', K_STR, offsetof(struct spec_opts, bundle), NULL, 0},
+    {OPT_OUTPUT, K_STR, offsetof(struct spec_opts, output), NULL, 0},
+    {OPT_ROOTFS, K_STR, offsetof(struct spec_opts, rootfs), NULL, 0},
+    {OPT_CWD, K_STR, offsetof(struct spec_opts, cwd), NULL, 0},
+    {OPT_HOSTNAME, K_STR, offsetof(struct spec_opts, hostname), NULL, 0},
+    {OPT_HOST_IF, K_STR, offsetof(struct spec_opts, host_if), NULL, F_NET},
+    {OPT_BRIDGE_IF, K_STR, offsetof(struct spec_opts, bridge_if), NULL, F_NET},
+    {OPT_IF_NAME, K_STR, offsetof(struct spec_opts, if_name), NULL, F_NET},
+    {OPT_IF_ADDR, K_STR, offsetof(struct spec_opts, if_addr), NULL, F_NET},
+    {OPT_IF_GATEWAY, K_STR, offsetof(struct spec_opts, if_gateway), NULL, F_NET},
+    {OPT_DNS, K_LIST, offsetof(struct spec_opts, dns), NULL, F_NET},
+    {OPT_LAYER, K_LIST, offsetof(struct spec_opts, layers), NULL, F_IMAGE},
+    {OPT_UPPER, K_STR, offsetof(struct spec_opts, upper_dir), NULL, F_IMAGE},
+    {OPT_WORK, K_STR, offsetof(struct spec_opts, work_dir), NULL, F_IMAGE},
+    {OPT_COMMAND, K_FN, 0, opt_command, 0},
+    {OPT_ENV, K_FN, 0, opt_env, 0},
+    {OPT_MOUNT, K_FN, 0, opt_mount, 0},
+    {OPT_NS, K_FN, 0, opt_ns, 0},
+    {OPT_NS_PATH, K_FN, 0, opt_ns_path, 0},
+    {OPT_CAP_ADD, K_FN, 0, opt_cap, 0},
+    {OPT_CAP_DROP, K_FN, 0, opt_cap, 0},
 };
 
 static const struct option base_options[] = {
-	{"bundle", required_argument, NULL, 'b'},
-	{"rootless", no_argument, NULL, OPT_ROOTLESS},
-	{"output", required_argument, NULL, OPT_OUTPUT},
-	{"rootfs", required_argument, NULL, OPT_ROOTFS},
-	{"cwd", required_argument, NULL, OPT_CWD},
-	{"command", required_argument, NULL, OPT_COMMAND},
-	{"env", required_argument, NULL, OPT_ENV},
-	{"mount", required_argument, NULL, OPT_MOUNT},
-	{"ns", required_argument, NULL, OPT_NS},
-	{"ns-path", required_argument, NULL, OPT_NS_PATH},
-	{"hostname", required_argument, NULL, OPT_HOSTNAME},
-	{"host_if_name", required_argument, NULL, OPT_HOST_IF},
-	{"host-if-name", required_argument, NULL, OPT_HOST_IF},
-	{"bridge_if_name", required_argument, NULL, OPT_BRIDGE_IF},
-	{"bridge-if-name", required_argument, NULL, OPT_BRIDGE_IF},
-	{"if_name", required_argument, NULL, OPT_IF_NAME},
-	{"if-name", required_argument, NULL, OPT_IF_NAME},
-	{"if_addr", required_argument, NULL, OPT_IF_ADDR},
-	{"if-addr", required_argument, NULL, OPT_IF_ADDR},
-	{"if_gateway", required_argument, NULL, OPT_IF_GATEWAY},
-	{"if-gateway", required_argument, NULL, OPT_IF_GATEWAY},
-	{"dns", required_argument, NULL, OPT_DNS},
-	{"image_layer", required_argument, NULL, OPT_LAYER},
-	{"image-layer", required_argument, NULL, OPT_LAYER},
-	{"upper_dir", required_argument, NULL, OPT_UPPER},
-	{"upper-dir", required_argument, NULL, OPT_UPPER},
-	{"work_dir", required_argument, NULL, OPT_WORK},
-	{"work-dir", required_argument, NULL, OPT_WORK},
-	{"cap-add", required_argument, NULL, OPT_CAP_ADD},
-	{"cap-drop", required_argument, NULL, OPT_CAP_DROP},
-	{"help", no_argument, NULL, 'h'},
+    {"bundle", required_argument, NULL, 'b'},
+    {"rootless", no_argument, NULL, OPT_ROOTLESS},
+    {"output", required_argument, NULL, OPT_OUTPUT},
+    {"rootfs", required_argument, NULL, OPT_ROOTFS},
+    {"cwd", required_argument, NULL, OPT_CWD},
+    {"command", required_argument, NULL, OPT_COMMAND},
+    {"env", required_argument, NULL, OPT_ENV},
+    {"mount", required_argument, NULL, OPT_MOUNT},
+    {"ns", required_argument, NULL, OPT_NS},
+    {"ns-path", required_argument, NULL, OPT_NS_PATH},
+    {"hostname", required_argument, NULL, OPT_HOSTNAME},
+    {"host_if_name", required_argument, NULL, OPT_HOST_IF},
+    {"host-if-name", required_argument, NULL, OPT_HOST_IF},
+    {"bridge_if_name", required_argument, NULL, OPT_BRIDGE_IF},
+    {"bridge-if-name", required_argument, NULL, OPT_BRIDGE_IF},
+    {"if_name", required_argument, NULL, OPT_IF_NAME},
+    {"if-name", required_argument, NULL, OPT_IF_NAME},
+    {"if_addr", required_argument, NULL, OPT_IF_ADDR},
+    {"if-addr", required_argument, NULL, OPT_IF_ADDR},
+    {"if_gateway", required_argument, NULL, OPT_IF_GATEWAY},
+    {"if-gateway", required_argument, NULL, OPT_IF_GATEWAY},
+    {"dns", required_argument, NULL, OPT_DNS},
+    {"image_layer", required_argument, NULL, OPT_LAYER},
+    {"image-layer", required_argument, NULL, OPT_LAYER},
+    {"upper_dir", required_argument, NULL, OPT_UPPER},
+    {"upper-dir", required_argument, NULL, OPT_UPPER},
+    {"work_dir", required_argument, NULL, OPT_WORK},
+    {"work-dir", required_argument, NULL, OPT_WORK},
+    {"cap-add", required_argument, NULL, OPT_CAP_ADD},
+    {"cap-drop", required_argument, NULL, OPT_CAP_DROP},
+    {"help", no_argument, NULL, 'h'},
 };
 
 /* base_options plus, per phase, hook-<spelling> and hook-<spelling>-env for
@@ -420,27 +438,16 @@ static int opt_cap(struct arena *a, struct spec_opts *o, const char *arg, int va
 	return 0;
 }
 
-static const char *option_name(int val)
+/* flag: the spelling the user typed, for messages. */
+static int apply_option(struct arena *a, struct spec_opts *o, int val, const char *flag, const char *arg,
+                        struct derr *e)
 {
-	const struct option *opts = long_options();
-	for (size_t i = 0; opts[i].name; i++)
-		if (opts[i].val == val)
-			return opts[i].name;
-	return "?";
-}
-
-static int apply_option(struct arena *a, struct spec_opts *o, int val, const char *arg, struct derr *e)
-{
-	const char *flag = NULL;
 	int rc = 0;
-	if (val >= OPT_HOOK_BASE) {
+	if (val >= OPT_HOOK_BASE)
 		rc = opt_hook(a, o, arg, val, e);
-		flag = option_name(val);
-	}
-	for (size_t i = 0; i < ARRAY_SIZE(opt_actions) && !flag; i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(opt_actions) && val < OPT_HOOK_BASE; i++) {
 		if (opt_actions[i].val != val)
 			continue;
-		flag = option_name(val);
 		char *field = (char *)o + opt_actions[i].off;
 		if (opt_actions[i].kind == K_STR)
 			*(const char **)field = arena_strdup(a, arg);
@@ -452,7 +459,7 @@ static int apply_option(struct arena *a, struct spec_opts *o, int val, const cha
 		o->image |= (opt_actions[i].flags & F_IMAGE) != 0;
 	}
 	if (rc < 0)
-		return derr_wrap(e, "--%s \"%s\"", flag, arg);
+		return derr_wrap(e, "%s \"%s\"", flag, arg);
 	return 0;
 }
 
@@ -463,34 +470,49 @@ static int attach_hook_env(struct spec_opts *o, struct arena *a, struct derr *e)
 		int ph = (int)hook_names[i].phase;
 		for (size_t k = 0; k < o->hook_env[ph].n; k++) {
 			if (k >= o->n_hooks[ph])
-				return derr_set(e, 0, "--hook-%s-env \"%s\": no matching --hook-%s (env #%zu, %zu hook%s)",
-						hook_names[i].kebab, o->hook_env[ph].v[k], hook_names[i].kebab, k + 1,
-						o->n_hooks[ph], o->n_hooks[ph] == 1 ? "" : "s");
+				return derr_set(e, 0,
+				                "--hook-%s-env \"%s\": no matching --hook-%s (env #%zu, %zu hook%s)",
+				                hook_names[i].kebab, o->hook_env[ph].v[k], hook_names[i].kebab, k + 1,
+				                o->n_hooks[ph], o->n_hooks[ph] == 1 ? "" : "s");
 			spec_strv_push(a, &o->hooks[ph][k].env, o->hook_env[ph].v[k]);
 		}
 	}
 	return 0;
 }
 
+/* getopt_long's ':' (missing value) or '?' (unknown flag). musl leaves
+ * optind one past argc after a missing value at the end. */
+static int bad_flag(int c, int argc, char **argv, struct derr *e)
+{
+	const char *arg = argv[optind - 1 < argc ? optind - 1 : argc - 1];
+	if (c == ':')
+		return derr_set(e, 0, "flag \"%s\" needs a value", arg);
+	if (optopt > 0 && optopt < 0x80 && strncmp(arg, "--", 2) != 0)
+		return derr_set(e, 0, "unknown flag \"-%c\"", optopt);
+	return derr_set(e, 0, "unknown flag \"%s\"", arg);
+}
+
 int spec_parse_args(struct arena *a, int argc, char **argv, struct spec_opts *o, struct derr *e)
 {
 	const struct option *opts = long_options();
-	int c;
+	int c, idx = -1;
+	char flag[64];
 	memset(o, 0, sizeof *o);
 	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:hb:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:hb:", opts, &idx)) != -1) {
+		if (idx >= 0)
+			snprintf(flag, sizeof flag, "--%s", opts[idx].name);
+		else
+			snprintf(flag, sizeof flag, "-%c", c);
+		idx = -1;
 		if (c == 'h') {
 			o->help = true;
 		} else if (c == OPT_ROOTLESS) {
 			o->rootless = true;
-		} else if (c == ':') {
-			return derr_set(e, 0, "flag \"%s\" needs a value", argv[optind - 1]);
-		} else if (c == '?') {
-			if (optopt && optopt < 0x80 && !(optind > 0 && strncmp(argv[optind - 1], "--", 2) == 0))
-				return derr_set(e, 0, "unknown flag \"-%c\"", optopt);
-			return derr_set(e, 0, "unknown flag \"%s\"", argv[optind - 1]);
-		} else if (apply_option(a, o, c, optarg, e) < 0) {
+		} else if (c == ':' || c == '?') {
+			return bad_flag(c, argc, argv, e);
+		} else if (apply_option(a, o, c, flag, optarg, e) < 0) {
 			return -1;
 		}
 	}
@@ -518,34 +540,35 @@ const char *spec_hook_name(enum hook_phase p)
 /* ---- the command ---- */
 
 static const char usage[] =
-	"usage: droplet spec [flags]\n"
-	"Write config.json: into --output DIR, else --bundle DIR, else the current directory.\n"
-	"  -b, --bundle DIR            bundle directory (refuses to overwrite config.json)\n"
-	"      --output DIR            write DIR/config.json (DIR is created; overwrites)\n"
-	"      --rootless              user namespace mapping root to the caller, no network namespace, no cgroup limits\n"
-	"      --rootfs PATH           root.path (default \"rootfs\")\n"
-	"      --cwd DIR               process.cwd (default \"/\")\n"
-	"      --command \"CMD ARG...\"  process.args, split shell-style (default \"sh\")\n"
-	"      --env KEY=VALUE         add to process.env (repeatable; replaces a default of the same KEY)\n"
-	"      --mount SRC:DST[:OPTS]  bind mount, OPTS comma-separated (repeatable; default rbind,rprivate)\n"
-	"      --ns TYPE               create only these namespaces: pid network mount ipc uts user cgroup time (repeatable)\n"
-	"      --ns-path TYPE=PATH     join the namespace at PATH (repeatable)\n"
-	"      --hostname NAME         hostname (default \"droplet\")\n"
-	"      --cap-add CAP           add a capability to the defaults, or ALL (repeatable)\n"
-	"      --cap-drop CAP          drop a capability from the defaults, or ALL (repeatable)\n"
-	"      --host_if_name NAME     io.raind.net.config hostInterface (default \"eth0\")\n"
-	"      --bridge_if_name NAME   io.raind.net.config bridgeInterface (default \"raind0\")\n"
-	"      --if_name NAME          io.raind.net.config interface.name (host end of the veth)\n"
-	"      --if_addr CIDR          io.raind.net.config interface.ipv4.address\n"
-	"      --if_gateway IP         io.raind.net.config interface.ipv4.gateway\n"
-	"      --dns IP                io.raind.net.config interface.dns.servers (repeatable)\n"
-	"      --image_layer DIR       io.raind.image.config imageLayer, overlay lowerdir (repeatable)\n"
-	"      --upper_dir DIR         io.raind.image.config upperDir\n"
-	"      --work_dir DIR          io.raind.image.config workDir\n"
-	"      --hook-PHASE PATH[,ARG...]  add a hook; PHASE: prestart create-runtime create-container\n"
-	"                              start-container poststart stop-container poststop (repeatable)\n"
-	"      --hook-PHASE-env K=V    env of the Nth hook of PHASE, in order (repeatable)\n"
-	"  -h, --help                  this text\n";
+    "usage: droplet spec [flags]\n"
+    "Write config.json: into --output DIR, else --bundle DIR, else the current directory.\n"
+    "  -b, --bundle DIR            bundle directory (refuses to overwrite config.json)\n"
+    "      --output DIR            write DIR/config.json (DIR is created; overwrites)\n"
+    "      --rootless              user namespace mapping root to the caller, no network namespace, no cgroup limits\n"
+    "      --rootfs PATH           root.path (default \"rootfs\")\n"
+    "      --cwd DIR               process.cwd (default \"/\")\n"
+    "      --command \"CMD ARG...\"  process.args, split shell-style (default \"sh\")\n"
+    "      --env KEY=VALUE         add to process.env (repeatable; replaces a default of the same KEY)\n"
+    "      --mount SRC:DST[:OPTS]  bind mount, OPTS comma-separated (repeatable; default rbind,rprivate)\n"
+    "      --ns TYPE               create only these namespaces: pid network mount ipc uts user cgroup time "
+    "(repeatable)\n"
+    "      --ns-path TYPE=PATH     join the namespace at PATH (repeatable)\n"
+    "      --hostname NAME         hostname (default \"droplet\")\n"
+    "      --cap-add CAP           add a capability to the defaults, or ALL (repeatable)\n"
+    "      --cap-drop CAP          drop a capability from the defaults, or ALL (repeatable)\n"
+    "      --host_if_name NAME     io.raind.net.config hostInterface (default \"eth0\")\n"
+    "      --bridge_if_name NAME   io.raind.net.config bridgeInterface (default \"raind0\")\n"
+    "      --if_name NAME          io.raind.net.config interface.name (host end of the veth)\n"
+    "      --if_addr CIDR          io.raind.net.config interface.ipv4.address\n"
+    "      --if_gateway IP         io.raind.net.config interface.ipv4.gateway\n"
+    "      --dns IP                io.raind.net.config interface.dns.servers (repeatable)\n"
+    "      --image_layer DIR       io.raind.image.config imageLayer, overlay lowerdir (repeatable)\n"
+    "      --upper_dir DIR         io.raind.image.config upperDir\n"
+    "      --work_dir DIR          io.raind.image.config workDir\n"
+    "      --hook-PHASE PATH[,ARG...]  add a hook; PHASE: prestart create-runtime create-container\n"
+    "                              start-container poststart stop-container poststop (repeatable)\n"
+    "      --hook-PHASE-env K=V    env of the Nth hook of PHASE, in order (repeatable)\n"
+    "  -h, --help                  this text\n";
 
 static int write_config(const struct spec_opts *o, struct derr *e)
 {

@@ -63,15 +63,15 @@ int spec_check_env(const char *kv, struct derr *e);
 struct spec_opts {
 	const char *bundle, *output;
 	bool rootless, help;
-	uint32_t uid, gid;            /* caller's ids, for --rootless mappings */
+	uint32_t uid, gid; /* caller's ids, for --rootless mappings */
 	const char *rootfs, *cwd, *hostname;
-	struct spec_strv args, env;   /* args empty: ["sh"] */
+	struct spec_strv args, env; /* args empty: ["sh"] */
 	struct spec_mount *mounts;
 	size_t n_mounts, cap_mounts;
-	bool ns_given;                /* any --ns: exactly those are written */
+	bool ns_given; /* any --ns: exactly those are written */
 	bool ns[NS_COUNT];
 	const char *ns_path[NS_COUNT];
-	bool net, image;              /* annotations requested */
+	bool net, image; /* annotations requested */
 	const char *host_if, *bridge_if, *if_name, *if_addr, *if_gateway;
 	struct spec_strv dns, layers;
 	const char *upper_dir, *work_dir;

@@ -9,15 +9,16 @@
 /* ---- default tables ---- */
 
 static const char *const default_env[] = {
-	"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
-	"TERM=xterm-256color",
-	"LANG=C.UTF-8",
+    "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+    "TERM=xterm-256color",
+    "LANG=C.UTF-8",
 };
 
 static const char *const default_caps[] = {
-	"CAP_CHOWN",  "CAP_DAC_OVERRIDE", "CAP_FSETID",  "CAP_FOWNER",           "CAP_MKNOD",
-	"CAP_NET_RAW", "CAP_SETGID",      "CAP_SETUID",  "CAP_SETFCAP",          "CAP_SETPCAP",
-	"CAP_NET_BIND_SERVICE", "CAP_SYS_CHROOT", "CAP_KILL", "CAP_AUDIT_WRITE",
+    "CAP_CHOWN",   "CAP_DAC_OVERRIDE", "CAP_FSETID",           "CAP_FOWNER",
+    "CAP_MKNOD",   "CAP_NET_RAW",      "CAP_SETGID",           "CAP_SETUID",
+    "CAP_SETFCAP", "CAP_SETPCAP",      "CAP_NET_BIND_SERVICE", "CAP_SYS_CHROOT",
+    "CAP_KILL",    "CAP_AUDIT_WRITE",
 };
 
 enum { ANY_MODE, ROOTFUL_ONLY, ROOTLESS_ONLY };
@@ -26,31 +27,47 @@ static const struct {
 	const char *destination, *type, *source, *options; /* options comma-separated */
 	int mode;
 } default_mounts[] = {
-	{"/proc", "proc", "proc", NULL, ANY_MODE},
-	{"/dev", "tmpfs", "tmpfs", "nosuid,strictatime,mode=755,size=65536k", ANY_MODE},
-	{"/dev/pts", "devpts", "devpts", "nosuid,noexec,newinstance,ptmxmode=0666,mode=0620,gid=5", ANY_MODE},
-	{"/dev/shm", "tmpfs", "shm", "nosuid,noexec,nodev,mode=1777,size=65536k", ANY_MODE},
-	{"/dev/mqueue", "mqueue", "mqueue", "nosuid,noexec,nodev", ANY_MODE},
-	{"/sys", "sysfs", "sysfs", "nosuid,noexec,nodev,ro", ROOTFUL_ONLY},
-	{"/sys", "none", "/sys", "rbind,nosuid,noexec,nodev,ro", ROOTLESS_ONLY},
-	{"/sys/fs/cgroup", "cgroup", "cgroup", "nosuid,noexec,nodev,relatime,ro", ROOTFUL_ONLY},
+    {"/proc", "proc", "proc", NULL, ANY_MODE},
+    {"/dev", "tmpfs", "tmpfs", "nosuid,strictatime,mode=755,size=65536k", ANY_MODE},
+    {"/dev/pts", "devpts", "devpts", "nosuid,noexec,newinstance,ptmxmode=0666,mode=0620,gid=5", ANY_MODE},
+    {"/dev/shm", "tmpfs", "shm", "nosuid,noexec,nodev,mode=1777,size=65536k", ANY_MODE},
+    {"/dev/mqueue", "mqueue", "mqueue", "nosuid,noexec,nodev", ANY_MODE},
+    {"/sys", "sysfs", "sysfs", "nosuid,noexec,nodev,ro", ROOTFUL_ONLY},
+    {"/sys", "none", "/sys", "rbind,nosuid,noexec,nodev,ro", ROOTLESS_ONLY},
+    {"/sys/fs/cgroup", "cgroup", "cgroup", "nosuid,noexec,nodev,relatime,ro", ROOTFUL_ONLY},
 };
 
 static const char *const masked_paths[] = {
-	"/proc/acpi", "/proc/asound", "/proc/kcore", "/proc/keys", "/proc/latency_stats",
-	"/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug", "/sys/firmware", "/proc/scsi",
+    "/proc/acpi",       "/proc/asound",      "/proc/kcore",       "/proc/keys",    "/proc/latency_stats",
+    "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug", "/sys/firmware", "/proc/scsi",
 };
 
 static const char *const readonly_paths[] = {
-	"/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger",
+    "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger",
 };
 
 static const char *const seccomp_archs[] = {"SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32"};
 
 static const char *const seccomp_denied[] = {
-	"bpf", "perf_event_open", "kexec_load", "open_by_handle_at", "ptrace", "process_vm_readv",
-	"process_vm_writev", "userfaultfd", "reboot", "swapon", "swapoff", "name_to_handle_at",
-	"init_module", "finit_module", "delete_module", "kcmp", "mount", "unshare", "setns",
+    "bpf",
+    "perf_event_open",
+    "kexec_load",
+    "open_by_handle_at",
+    "ptrace",
+    "process_vm_readv",
+    "process_vm_writev",
+    "userfaultfd",
+    "reboot",
+    "swapon",
+    "swapoff",
+    "name_to_handle_at",
+    "init_module",
+    "finit_module",
+    "delete_module",
+    "kcmp",
+    "mount",
+    "unshare",
+    "setns",
 };
 
 /* Namespaces in the order they are written; by_default: created when no
@@ -59,8 +76,8 @@ static const struct {
 	enum ns_type type;
 	bool by_default;
 } ns_order[] = {
-	{NS_PID, true}, {NS_NET, true}, {NS_IPC, true},  {NS_UTS, true},
-	{NS_MNT, true}, {NS_CGROUP, true}, {NS_USER, false}, {NS_TIME, false},
+    {NS_PID, true}, {NS_NET, true},    {NS_IPC, true},   {NS_UTS, true},
+    {NS_MNT, true}, {NS_CGROUP, true}, {NS_USER, false}, {NS_TIME, false},
 };
 
 static bool strv_has(const struct spec_strv *sv, const char *s)
@@ -110,18 +127,18 @@ static void str_array(struct json_writer *w, const char *key, char *const *v, si
  * ALL keeps only what --cap-add names). */
 static uint64_t cap_set(const struct spec_opts *o)
 {
-	uint64_t set = 0, all = 0;
+	uint64_t set = 0, added = 0, all = 0;
 	for (int c = 0; c <= caps_known_last(); c++)
 		all |= 1ull << c;
 	for (size_t i = 0; i < ARRAY_SIZE(default_caps); i++)
 		set |= 1ull << caps_from_name(default_caps[i]);
-	if (strv_has(&o->cap_drop, "ALL"))
-		set = 0;
-	for (size_t i = 0; i < o->cap_drop.n; i++)
-		if (strcmp(o->cap_drop.v[i], "ALL") != 0)
-			set &= ~(1ull << caps_from_name(o->cap_drop.v[i]));
 	for (size_t i = 0; i < o->cap_add.n; i++)
-		set |= strcmp(o->cap_add.v[i], "ALL") == 0 ? all : 1ull << caps_from_name(o->cap_add.v[i]);
+		added |= strcmp(o->cap_add.v[i], "ALL") == 0 ? all : 1ull << caps_from_name(o->cap_add.v[i]);
+	if (strv_has(&o->cap_drop, "ALL"))
+		return added;
+	set |= added;
+	for (size_t i = 0; i < o->cap_drop.n; i++)
+		set &= ~(1ull << caps_from_name(o->cap_drop.v[i]));
 	return set;
 }
 

@@ -4,6 +4,7 @@
  * numbers include __X32_SYSCALL_BIT (0x40000000 = 1073741824). */
 #include "syscalls_x86.h"
 
+/* clang-format off */
 static const struct bpf_sysent bpf_systab_x86_64_ents[] = {
 	{"_sysctl", 156},
 	{"accept", 43},
@@ -1169,3 +1170,4 @@ static const struct bpf_sysent bpf_systab_x32_ents[] = {
 };
 const struct bpf_systab bpf_systab_x32 = {bpf_systab_x32_ents, sizeof bpf_systab_x32_ents / sizeof bpf_systab_x32_ents[0]};
 
+/* clang-format on */

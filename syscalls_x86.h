@@ -8,7 +8,7 @@
 
 struct bpf_sysent {
 	const char *name;
-	uint32_t nr;            /* as seen in seccomp_data.nr */
+	uint32_t nr; /* as seen in seccomp_data.nr */
 };
 
 /* A table sorted by name with strcmp, no duplicates. */

@@ -12,6 +12,7 @@ load helpers
 
 setup() {
 	common_setup
+	CID=cap-${TEST_ROOT##*.} # unique: suites run in parallel share raind/<id> cgroups
 	# mktemp -d made the cached rootfs root 0700: uid 1000 could not
 	# even look up /bin once the capabilities are gone.
 	chmod 755 "$BUNDLE/rootfs"
@@ -70,7 +71,7 @@ DEFAULT14="CAP_CHOWN CAP_DAC_OVERRIDE CAP_FSETID CAP_FOWNER CAP_MKNOD CAP_NET_RA
 }
 
 @test "default spec: root gets exactly the 14 default caps" {
-	run_caps c1
+	run_caps "$CID"
 	assert_eq a80425fb "$(mask $DEFAULT14 | sed 's/^0*//')"
 	assert_eq 00000000a80425fb "$BND"
 	assert_eq 00000000a80425fb "$EFF"
@@ -86,7 +87,7 @@ DEFAULT14="CAP_CHOWN CAP_DAC_OVERRIDE CAP_FSETID CAP_FOWNER CAP_MKNOD CAP_NET_RA
 	set_caps permitted $some
 	set_caps inheritable CAP_KILL CAP_SYS_PTRACE
 	set_caps ambient
-	run_caps c1
+	run_caps "$CID"
 	assert_eq "$(mask $some)" "$BND"
 	assert_eq "$(mask $some)" "$EFF"
 	assert_eq "$(mask $some)" "$PRM"
@@ -102,7 +103,7 @@ DEFAULT14="CAP_CHOWN CAP_DAC_OVERRIDE CAP_FSETID CAP_FOWNER CAP_MKNOD CAP_NET_RA
 	set_caps permitted $amb
 	set_caps inheritable $amb
 	set_caps ambient $amb
-	run_caps c1
+	run_caps "$CID"
 	assert_eq "$(mask CAP_CHOWN CAP_SETUID $amb)" "$BND"
 	assert_eq "$(mask $amb)" "$EFF"
 	assert_eq "$(mask $amb)" "$PRM"
@@ -112,7 +113,7 @@ DEFAULT14="CAP_CHOWN CAP_DAC_OVERRIDE CAP_FSETID CAP_FOWNER CAP_MKNOD CAP_NET_RA
 
 @test "uid 1000 without ambient caps has CapEff 0" {
 	cfg '.process.user = {"uid": 1000, "gid": 1000}'
-	run_caps c1
+	run_caps "$CID"
 	assert_eq 0000000000000000 "$EFF"
 	assert_eq 0000000000000000 "$PRM"
 	assert_eq 0000000000000000 "$AMB"
@@ -121,7 +122,7 @@ DEFAULT14="CAP_CHOWN CAP_DAC_OVERRIDE CAP_FSETID CAP_FOWNER CAP_MKNOD CAP_NET_RA
 
 @test "no capabilities field: every set is empty, even for root" {
 	cfg 'del(.process.capabilities)'
-	run_caps c1
+	run_caps "$CID"
 	for v in "$BND" "$EFF" "$PRM" "$INH" "$AMB"; do
 		assert_eq 0000000000000000 "$v"
 	done
@@ -129,7 +130,7 @@ DEFAULT14="CAP_CHOWN CAP_DAC_OVERRIDE CAP_FSETID CAP_FOWNER CAP_MKNOD CAP_NET_RA
 
 @test "empty capability lists: every set is empty" {
 	cfg '.process.capabilities = {"bounding": [], "effective": [], "permitted": [], "inheritable": [], "ambient": []}'
-	run_caps c1
+	run_caps "$CID"
 	for v in "$BND" "$EFF" "$PRM" "$INH" "$AMB"; do
 		assert_eq 0000000000000000 "$v"
 	done
@@ -137,20 +138,20 @@ DEFAULT14="CAP_CHOWN CAP_DAC_OVERRIDE CAP_FSETID CAP_FOWNER CAP_MKNOD CAP_NET_RA
 
 @test "an unknown capability name is the loader's error" {
 	cfg '.process.capabilities.bounding += ["CAP_NOPE"]'
-	run dl run --bundle "$BUNDLE" c1
+	run dl run --bundle "$BUNDLE" "$CID"
 	echo "$output"
 	[ "$status" -ne 0 ]
 	local i
 	i=$(($(jq '.process.capabilities.bounding | length' "$BUNDLE/config.json") - 1))
 	[[ "$output" == *"process.capabilities.bounding[$i]: unknown capability \"CAP_NOPE\""* ]]
-	[ ! -e "$STATE/c1" ]
+	[ ! -e "$STATE/$CID" ]
 }
 
 @test "ambient cap missing from inheritable is an error naming it" {
 	cfg '.process.user = {"uid": 1000, "gid": 1000}'
 	set_caps ambient CAP_KILL
 	set_caps inheritable
-	run dl run --bundle "$BUNDLE" c1
+	run dl run --bundle "$BUNDLE" "$CID"
 	echo "$output"
 	[ "$status" -ne 0 ]
 	[[ "$output" == *"capabilities: ambient CAP_KILL must also be in permitted and inheritable"* ]]
@@ -161,7 +162,7 @@ DEFAULT14="CAP_CHOWN CAP_DAC_OVERRIDE CAP_FSETID CAP_FOWNER CAP_MKNOD CAP_NET_RA
 	set_caps permitted
 	set_caps bounding CAP_KILL
 	cfg '.process.args = ["sh", "-c", "touch /tmp/f && chown 1:1 /tmp/f && echo chowned || echo refused"]'
-	run dl run --bundle "$BUNDLE" c1
+	run dl run --bundle "$BUNDLE" "$CID"
 	echo "$output"
 	[[ "$output" == *refused* ]]
 }

@@ -43,7 +43,8 @@ needs_hybrid() { [ -z "$V2" ] || skip "hybrid host only"; }
 # A container that keeps running: create + start.
 start_bg() {
 	cfg ".process.args = $1"
-	dl create --bundle "$BUNDLE" "$ID"
+	# the container inherits stdio: keep it off bats' pipes
+	dl create --bundle "$BUNDLE" "$ID" </dev/null >"$TEST_ROOT/out" 2>"$TEST_ROOT/err" || { cat "$TEST_ROOT/err"; return 1; }
 	dl start "$ID"
 }
 
@@ -123,7 +124,7 @@ pid_of() { dl state "$ID" | jq -r .pid; }
 	run dl run --bundle "$BUNDLE" "$ID"
 	echo "$output"
 	[ "$status" -ne 0 ]
-	[[ "$output" == *"cgroup \"raind/$ID\": write cpuset.cpus: Invalid argument"* ]]
+	[[ "$output" == *"cgroup \"raind/$ID\": write cpuset.cpus: "* ]]
 	[ ! -d "$CG" ]
 }
 
@@ -207,7 +208,7 @@ pid_of() { dl state "$ID" | jq -r .pid; }
 	rmdir "$CG"
 	echo "$output"
 	[ "$status" -ne 0 ]
-	[[ "$output" == *"cgroup \"raind/$ID\": already has processes: Device or resource busy"* ]]
+	[[ "$output" == *"cgroup \"raind/$ID\": already has processes: "*"busy"* ]]
 }
 
 @test "cgroup: linux.cgroupsPath is honoured; systemd paths are refused" {

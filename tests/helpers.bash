@@ -28,6 +28,7 @@ make_rootfs_cache() {
 	echo 'nobody:x:65534:65534:nobody:/:/bin/sh' >>"$tmp/etc/passwd"
 	printf 'root:x:0:\nnogroup:x:65534:\n' >"$tmp/etc/group"
 	chmod 1777 "$tmp/tmp"
+	chmod 755 "$tmp"
 	rm -rf "$ROOTFS_CACHE"
 	mv "$tmp" "$ROOTFS_CACHE"
 }
@@ -47,7 +48,7 @@ host_snapshot() {
 		echo "## links"
 		ip -o link show 2>/dev/null | awk -F': ' '{print $2}' | sed 's/@.*//' | grep -v '^raind' | sort
 		echo "## cgroups"
-		find /sys/fs/cgroup/unified /sys/fs/cgroup/raind -maxdepth 3 -type d -path '*raind*' 2>/dev/null | sort
+		find /sys/fs/cgroup/unified/raind /sys/fs/cgroup/raind -mindepth 1 -maxdepth 2 -type d 2>/dev/null | sort
 		echo "## procs"
 		ps -eo args 2>/dev/null | grep -F "$TEST_ROOT" | grep -v grep | sort
 	}
@@ -62,8 +63,10 @@ common_setup() {
 	mkdir -p "$BUNDLE"
 	cp -a "$ROOTFS_CACHE" "$BUNDLE/rootfs"
 	(cd "$BUNDLE" && "$DROPLET" spec >/dev/null)
-	# Tests run non-interactively: no terminal unless a test asks for one.
-	cfg '.process.terminal = false'
+	# Tests run non-interactively: no terminal unless a test asks for one;
+	# no cgroup limits unless a test asks (this host has no v2 controllers,
+	# and each run would warn about the spec's default limits).
+	cfg '.process.terminal = false | del(.linux.resources)'
 	BEFORE=$(host_snapshot)
 	export TEST_ROOT STATE BUNDLE
 }
@@ -99,4 +102,24 @@ assert_eq() {
 		echo "actual:   [$2]" >&2
 		return 1
 	fi
+}
+
+# dlf ARGS...: droplet with its stdio on a file, for commands that leave a
+# runc-style container behind: like runc's, that init keeps the caller's
+# stdout, so bats' `run` would wait for it. Sets $status and $output.
+dlf() {
+	"$DROPLET" --root "$STATE" "$@" >"$TEST_ROOT/dlf.out" 2>&1 </dev/null && status=0 || status=$?
+	output=$(cat "$TEST_ROOT/dlf.out")
+	return 0
+}
+
+# wait_status ID STATUS: poll `state` for up to 5 s.
+wait_status() {
+	local i
+	for i in $(seq 50); do
+		[ "$(dl state "$1" 2>/dev/null | jq -r .status)" = "$2" ] && return 0
+		sleep 0.1
+	done
+	echo "container $1 never reached $2" >&2
+	return 1
 }

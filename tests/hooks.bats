@@ -14,6 +14,7 @@ PHASES="prestart createRuntime createContainer startContainer poststart stopCont
 
 setup() {
 	common_setup
+	CID=hk-${TEST_ROOT##*.} # unique: suites run in parallel share raind/<id> cgroups
 	HD=$BUNDLE/rootfs/hooks
 	mkdir -p "$HD"
 	# record DIR PHASE: stdin to DIR/PHASE.json, PHASE appended to DIR/order.
@@ -50,7 +51,7 @@ script() {
 @test "run: every phase once, in order, with the state of its moment" {
 	record_all
 	cfg '.process.args = ["sh", "-c", "exit 3"]'
-	run dl run --bundle "$BUNDLE" c1
+	run dl run --bundle "$BUNDLE" "$CID"
 	echo "$output"
 	[ "$status" -eq 3 ]
 	assert_eq "$(echo $PHASES | tr ' ' '\n')" "$(cat "$HD/order")"
@@ -67,7 +68,7 @@ script() {
 	[ "$pid" -gt 0 ]
 	for ph in createRuntime createContainer startContainer poststart; do
 		assert_eq "$pid" "$(field .pid "$ph")"
-		assert_eq c1 "$(field .id "$ph")"
+		assert_eq "$CID" "$(field .id "$ph")"
 		assert_eq 1.2.0 "$(field .ociVersion "$ph")"
 		[ "$(field .bundle "$ph")" -ef "$BUNDLE" ]
 	done
@@ -76,21 +77,21 @@ script() {
 @test "create, start, delete: each command runs its own phases" {
 	record_all
 	cfg '.process.args = ["sh", "-c", "exit 0"]'
-	dl create --bundle "$BUNDLE" c1
+	dl create --bundle "$BUNDLE" "$CID"
 	assert_eq "prestart createRuntime createContainer" "$(echo $(cat "$HD/order"))"
 	local pid
-	pid=$(dl state c1 | jq -r .pid)
+	pid=$(dl state "$CID" | jq -r .pid)
 	assert_eq "$pid" "$(field .pid createContainer)"
-	dl start c1
+	dl start "$CID"
 	for _ in $(seq 50); do
-		[ "$(dl state c1 | jq -r .status)" = stopped ] && break
+		[ "$(dl state "$CID" | jq -r .status)" = stopped ] && break
 		sleep 0.1
 	done
 	# stopContainer may run once the exit is noticed or at delete: either way
 	# the first five phases come first.
 	assert_eq "prestart createRuntime createContainer startContainer poststart" \
 		"$(echo $(head -5 "$HD/order"))"
-	dl delete c1
+	dl delete "$CID"
 	assert_eq "$(echo $PHASES)" "$(echo $(cat "$HD/order"))"
 	assert_eq 0 "$(field .exit_code poststop)"
 }
@@ -99,13 +100,13 @@ script() {
 	local h
 	h=$(script fail.sh 'echo "some detail" >&2; echo "hook says no" >&2; exit 7')
 	add_hook createRuntime "$h"
-	run dl create --bundle "$BUNDLE" c1
+	run dl create --bundle "$BUNDLE" "$CID"
 	echo "$output"
 	[ "$status" -ne 0 ]
 	[[ "$output" == *"hook createRuntime[0] failed: $h: exit 7: hook says no"* ]]
-	run dl state c1
+	run dl state "$CID"
 	[ "$status" -ne 0 ]
-	[ ! -e "$STATE/c1/state.json" ]
+	[ ! -e "$STATE/$CID/state.json" ]
 }
 
 @test "the second of three hooks fails: index in the message, the third never runs" {
@@ -113,7 +114,7 @@ script() {
 	local h
 	h=$(script fail.sh 'exit 1')
 	cfg --arg h "$h" '.hooks.createRuntime = [.hooks.createRuntime[0], {"path": $h}, .hooks.createRuntime[0]]'
-	run dl create --bundle "$BUNDLE" c1
+	run dl create --bundle "$BUNDLE" "$CID"
 	echo "$output"
 	[ "$status" -ne 0 ]
 	[[ "$output" == *"hook createRuntime[1] failed: $h: exit 1"* ]]
@@ -125,7 +126,7 @@ script() {
 	h=$(script slow.sh 'sleep 20')
 	add_hook createRuntime "$h" null '{"timeout": 1}'
 	SECONDS=0
-	run dl create --bundle "$BUNDLE" c1
+	run dl create --bundle "$BUNDLE" "$CID"
 	echo "$output"
 	[ "$status" -ne 0 ]
 	[ "$SECONDS" -lt 6 ]
@@ -136,7 +137,7 @@ script() {
 
 @test "a hook that cannot be executed" {
 	add_hook prestart /nonexistent/hook
-	run dl create --bundle "$BUNDLE" c1
+	run dl create --bundle "$BUNDLE" "$CID"
 	echo "$output"
 	[ "$status" -ne 0 ]
 	[[ "$output" == *"hook prestart[0] failed: /nonexistent/hook: exec: No such file or directory"* ]]
@@ -147,7 +148,7 @@ script() {
 	h=$(script fail.sh 'echo "post failed" >&2; exit 2')
 	add_hook poststart "$h"
 	cfg '.process.args = ["true"]'
-	run dl run --bundle "$BUNDLE" c1
+	run dl run --bundle "$BUNDLE" "$CID"
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"hook poststart[0] failed: $h: exit 2: post failed"* ]]
@@ -159,7 +160,7 @@ script() {
 	add_hook createRuntime "$h" "$(jq -nc --arg h "$h" --arg o "$TEST_ROOT/args.out" '[$h, $o, "b c"]')" \
 		'{"env": ["RAIND-HOOK-SETTER=CONDENSER", "A=1"]}'
 	cfg '.process.args = ["true"]'
-	dl run --bundle "$BUNDLE" c1
+	dl run --bundle "$BUNDLE" "$CID"
 	assert_eq "$(printf '%s\n' "$h" "$TEST_ROOT/args.out" "b c")" "$(cat "$TEST_ROOT/args.out")"
 	assert_eq "$(printf 'RAIND-HOOK-SETTER=CONDENSER\nA=1')" "$(cat "$TEST_ROOT/args.out.env")"
 }
@@ -169,10 +170,10 @@ script() {
 	h=$(script noisy.sh 'echo HOOK-NOISE; echo HOOK-NOISE >&2; sleep 3 &')
 	add_hook createRuntime "$h"
 	SECONDS=0
-	run timeout 10 sh -c "\"$DROPLET\" --root \"$STATE\" create --bundle \"$BUNDLE\" c1 2>&1 | cat"
+	run timeout 10 sh -c "\"$DROPLET\" --root \"$STATE\" create --bundle \"$BUNDLE\" $CID 2>&1 | cat"
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[ "$SECONDS" -lt 3 ]
 	[[ "$output" != *HOOK-NOISE* ]]
-	dl delete --force c1
+	dl delete --force "$CID"
 }

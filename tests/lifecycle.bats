@@ -14,9 +14,14 @@ teardown() { common_teardown; }
 }
 
 @test "run: a signal death is 128+N" {
-	cfg '.process.args = ["sh", "-c", "kill -9 $$"]'
-	run dl run --bundle "$BUNDLE" c1
-	[ "$status" -eq 137 ]
+	cfg '.process.args = ["sleep", "100"]'
+	dl run --bundle "$BUNDLE" c1 &
+	local bg=$!
+	for i in $(seq 50); do [ "$(dl state c1 2>/dev/null | jq -r .status)" = running ] && break; sleep 0.1; done
+	dl kill c1 KILL
+	local rc=0
+	wait $bg || rc=$?
+	[ "$rc" -eq 137 ]
 }
 
 @test "run: stdout and stderr reach the caller" {
@@ -46,6 +51,7 @@ teardown() { common_teardown; }
 }
 
 @test "run: user namespace with id maps" {
+	chmod 755 "$TEST_ROOT" "$BUNDLE"
 	cfg '.linux.namespaces += [{"type":"user"}] | .linux.uidMappings = [{"containerID":0,"hostID":100000,"size":65536}] | .linux.gidMappings = [{"containerID":0,"hostID":100000,"size":65536}] | .process.args = ["sh","-c","cat /proc/self/uid_map /proc/self/gid_map; id -u"]'
 	chown -R 100000:100000 "$BUNDLE/rootfs"
 	run dl run --bundle "$BUNDLE" c1
@@ -78,7 +84,7 @@ teardown() { common_teardown; }
 
 @test "create, state, start, state, kill, delete (runc style)" {
 	cfg '.process.args = ["sleep", "100"]'
-	run dl create --bundle "$BUNDLE" --pid-file "$TEST_ROOT/pid" c1
+	dlf create --bundle "$BUNDLE" --pid-file "$TEST_ROOT/pid" c1
 	[ "$status" -eq 0 ]
 	run dl state c1
 	[ "$(echo "$output" | jq -r .status)" = created ]
@@ -86,26 +92,27 @@ teardown() { common_teardown; }
 	pid=$(echo "$output" | jq -r .pid)
 	assert_eq "$pid" "$(cat "$TEST_ROOT/pid")"
 	[ -d /proc/$pid ]
-	run dl start c1
+	dlf start c1
 	[ "$status" -eq 0 ]
 	[ "$(dl state c1 | jq -r .status)" = running ]
 	run dl delete c1
 	[ "$status" -eq 1 ]
 	assert_eq 'droplet: container "c1" is running; stop it first or use --force' "$output"
-	run dl start c1
+	dlf start c1
 	[ "$status" -eq 1 ]
 	assert_eq 'droplet: container "c1" is running, not created' "$output"
 	dl kill c1 KILL
-	for i in $(seq 50); do [ "$(dl state c1 | jq -r .status)" = stopped ] && break; sleep 0.1; done
-	[ "$(dl state c1 | jq -r .status)" = stopped ]
+	wait_status c1 stopped
 	dl delete c1
 	[ ! -e "$STATE/c1" ]
 }
 
 @test "kill with a harmless signal leaves the container running" {
 	cfg '.process.args = ["sh", "-c", "trap \"\" USR1; sleep 100"]'
-	dl create --bundle "$BUNDLE" c1
-	dl start c1
+	dlf create --bundle "$BUNDLE" c1
+	[ "$status" -eq 0 ]
+	dlf start c1
+	[ "$status" -eq 0 ]
 	dl kill c1 USR1
 	sleep 0.2
 	[ "$(dl state c1 | jq -r .status)" = running ]
@@ -115,8 +122,10 @@ teardown() { common_teardown; }
 
 @test "kill accepts names with and without SIG and numbers" {
 	cfg '.process.args = ["sleep", "100"]'
-	dl create --bundle "$BUNDLE" c1
-	dl start c1
+	dlf create --bundle "$BUNDLE" c1
+	[ "$status" -eq 0 ]
+	dlf start c1
+	[ "$status" -eq 0 ]
 	dl kill c1 CONT
 	dl kill c1 SIGCONT
 	dl kill c1 18
@@ -127,8 +136,10 @@ teardown() { common_teardown; }
 
 @test "stop: TERM then KILL after the grace period" {
 	cfg '.process.args = ["sh", "-c", "trap \"\" TERM; while :; do sleep 1; done"]'
-	dl create --bundle "$BUNDLE" c1
-	dl start c1
+	dlf create --bundle "$BUNDLE" c1
+	[ "$status" -eq 0 ]
+	dlf start c1
+	[ "$status" -eq 0 ]
 	local t0=$(date +%s)
 	run dl stop -t 1 c1
 	[ "$status" -eq 0 ]
@@ -139,8 +150,9 @@ teardown() { common_teardown; }
 
 @test "a duplicate id is refused and the first container is untouched" {
 	cfg '.process.args = ["sleep", "100"]'
-	dl create --bundle "$BUNDLE" c1
-	run dl create --bundle "$BUNDLE" c1
+	dlf create --bundle "$BUNDLE" c1
+	[ "$status" -eq 0 ]
+	dlf create --bundle "$BUNDLE" c1
 	[ "$status" -eq 1 ]
 	assert_eq 'droplet: container "c1" already exists' "$output"
 	[ "$(dl state c1 | jq -r .status)" = created ]
@@ -149,8 +161,10 @@ teardown() { common_teardown; }
 
 @test "delete --force of a running container kills it" {
 	cfg '.process.args = ["sleep", "100"]'
-	dl create --bundle "$BUNDLE" c1
-	dl start c1
+	dlf create --bundle "$BUNDLE" c1
+	[ "$status" -eq 0 ]
+	dlf start c1
+	[ "$status" -eq 0 ]
 	local pid=$(dl state c1 | jq -r .pid)
 	dl delete --force c1
 	[ ! -d /proc/$pid ] || [ "$(awk '{print $3}' /proc/$pid/stat)" = Z ]
@@ -159,7 +173,8 @@ teardown() { common_teardown; }
 
 @test "list shows containers in table and json" {
 	cfg '.process.args = ["sleep", "100"]'
-	dl create --bundle "$BUNDLE" c1
+	dlf create --bundle "$BUNDLE" c1
+	[ "$status" -eq 0 ]
 	run dl list
 	[[ "${lines[0]}" == ID* ]]
 	[[ "${lines[1]}" == c1* ]]
@@ -172,8 +187,10 @@ teardown() { common_teardown; }
 
 @test "exec runs in the container's namespaces with its exit code" {
 	cfg '.process.args = ["sleep", "100"] | .hostname = "inside"'
-	dl create --bundle "$BUNDLE" c1
-	dl start c1
+	dlf create --bundle "$BUNDLE" c1
+	[ "$status" -eq 0 ]
+	dlf start c1
+	[ "$status" -eq 0 ]
 	run dl exec --pid-file "$TEST_ROOT/xpid" c1 sh -c 'hostname; echo $$; exit 3'
 	[ "$status" -eq 3 ]
 	assert_eq inside "${lines[0]}"
@@ -185,8 +202,10 @@ teardown() { common_teardown; }
 
 @test "exec --process runs a process.json" {
 	cfg '.process.args = ["sleep", "100"]'
-	dl create --bundle "$BUNDLE" c1
-	dl start c1
+	dlf create --bundle "$BUNDLE" c1
+	[ "$status" -eq 0 ]
+	dlf start c1
+	[ "$status" -eq 0 ]
 	echo '{"args":["sh","-c","id -u; pwd"],"cwd":"/tmp","user":{"uid":42,"gid":42},"env":["PATH=/bin"]}' >"$TEST_ROOT/p.json"
 	run dl exec --process "$TEST_ROOT/p.json" --pid-file "$TEST_ROOT/x" c1
 	[ "$status" -eq 0 ]
@@ -197,8 +216,10 @@ teardown() { common_teardown; }
 
 @test "exec into a stopped container is refused" {
 	cfg '.process.args = ["true"]'
-	dl create --bundle "$BUNDLE" c1
-	dl start c1
+	dlf create --bundle "$BUNDLE" c1
+	[ "$status" -eq 0 ]
+	dlf start c1
+	[ "$status" -eq 0 ]
 	sleep 0.3
 	run dl exec --pid-file "$TEST_ROOT/x" c1 true
 	[ "$status" -eq 1 ]

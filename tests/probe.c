@@ -66,6 +66,13 @@ static int cmd_fds(int argc, char **argv)
 	return 0;
 }
 
+/* x32mkdir PATH: mkdir(2) through the x32 ABI (0x40000000 | 83); on a
+ * kernel without x32 that is ENOSYS, under a filter without x32 SIGSYS */
+static int cmd_x32mkdir(int argc, char **argv)
+{
+	return argc < 2 ? 2 : report(syscall(0x40000000L | 83, argv[1], 0755));
+}
+
 static const struct {
 	const char *name;
 	int (*fn)(int, char **);
@@ -74,6 +81,7 @@ static const struct {
 	{"personality", cmd_personality},
 	{"syscall", cmd_syscall},
 	{"fds", cmd_fds},
+	{"x32mkdir", cmd_x32mkdir},
 };
 
 int main(int argc, char **argv)

@@ -10,6 +10,8 @@ setup() {
 	common_setup
 	cfg '.process.terminal = true | .process.args = ["sh"]'
 	TMUX_SOCK=$TEST_ROOT/tmux.sock
+	# cgroups are host-wide: an id of our own
+	ID=tm$BATS_TEST_NUMBER-$$
 }
 
 teardown() {
@@ -105,7 +107,7 @@ wait_status() { # ID STATUS: up to 10 s
 }
 
 @test "run -t: the container's terminal follows the caller's size and resizes" {
-	tm_start run "$DROPLET --root $STATE run -t --bundle $BUNDLE c1"
+	tm_start run "$DROPLET --root $STATE run -t --bundle $BUNDLE $ID"
 	type_line run 'stty size'
 	wait_screen run '^30 100'
 	tm resize-window -t run -x 120 -y 40
@@ -117,14 +119,14 @@ wait_status() { # ID STATUS: up to 10 s
 }
 
 @test "run -t: stdin from a pipe ends with EOF" {
-	run bash -c "echo 'echo piped-\$((6*7))' | $DROPLET --root $STATE run -t --bundle $BUNDLE c1"
+	run bash -c "echo 'echo piped-\$((6*7))' | $DROPLET --root $STATE run -t --bundle $BUNDLE $ID"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *piped-42* ]]
 }
 
 @test "create -t: attach, detach with ctrl-p ctrl-q, attach again sees new output" {
-	raind_create c1
-	tm_start a1 "$DROPLET --root $STATE attach c1"
+	raind_create $ID
+	tm_start a1 "$DROPLET --root $STATE attach $ID"
 	type_line a1 'echo first-$((1+1))'
 	wait_screen a1 '^first-2'
 	type_line a1 'stty size'
@@ -133,34 +135,34 @@ wait_status() { # ID STATUS: up to 10 s
 	type_line a1 'sleep 1; echo while-detached'
 	tm send-keys -t a1 C-p C-q
 	wait_screen a1 '^EXIT=0$'
-	dl state c1 | jq -e '.status == "running"'
+	dl state $ID | jq -e '.status == "running"'
 	sleep 1.5
-	tm_start a2 "$DROPLET --root $STATE attach c1"
+	tm_start a2 "$DROPLET --root $STATE attach $ID"
 	sleep 0.3
 	type_line a2 'echo second-$((2+2))'
 	wait_screen a2 '^second-4'
 	! screen a2 | grep -q '^first-2'
 	type_line a2 'exit 0'
 	wait_screen a2 '^EXIT=0$'
-	wait_status c1 stopped
-	grep -q 'first-2' "$STATE/c1/logs/console.log"
-	grep -q 'while-detached' "$STATE/c1/logs/console.log"
-	grep -q 'second-4' "$STATE/c1/logs/console.log"
-	dl delete c1
+	wait_status $ID stopped
+	grep -q 'first-2' "$STATE/$ID/logs/console.log"
+	grep -q 'while-detached' "$STATE/$ID/logs/console.log"
+	grep -q 'second-4' "$STATE/$ID/logs/console.log"
+	dl delete $ID
 }
 
 @test "create -t: a second attach takes over from the first" {
-	raind_create c1
-	tm_start a1 "$DROPLET --root $STATE attach c1"
+	raind_create $ID
+	tm_start a1 "$DROPLET --root $STATE attach $ID"
 	type_line a1 'echo one'
 	wait_screen a1 '^one'
-	tm_start a2 "$DROPLET --root $STATE attach c1"
+	tm_start a2 "$DROPLET --root $STATE attach $ID"
 	wait_screen a1 '^EXIT=0$'
 	type_line a2 'echo two'
 	wait_screen a2 '^two'
 	type_line a2 'exit'
 	wait_screen a2 '^EXIT=0$'
-	dl delete --force c1
+	dl delete --force $ID
 }
 
 @test "--console-socket: the pty master goes to the socket (runc style)" {
@@ -168,17 +170,17 @@ wait_status() { # ID STATUS: up to 10 s
 	"$CONSOLE_RECV" -s 25x90 -w 'stty size; tty; exit 7' "$TEST_ROOT/cs.sock" >"$TEST_ROOT/out" &
 	local recv=$!
 	for i in $(seq 1 50); do [ -S "$TEST_ROOT/cs.sock" ] && break; sleep 0.1; done
-	dl create --bundle "$BUNDLE" --console-socket "$TEST_ROOT/cs.sock" c1
-	dl start c1
+	dl create --bundle "$BUNDLE" --console-socket "$TEST_ROOT/cs.sock" $ID
+	dl start $ID
 	wait "$recv"
 	grep -q '25 90' "$TEST_ROOT/out"
 	grep -q '/dev/pts/[0-9]' "$TEST_ROOT/out"
-	wait_status c1 stopped
-	dl delete c1
+	wait_status $ID stopped
+	dl delete $ID
 }
 
 @test "create: process.terminal without --console-socket is refused (runc style)" {
-	run dl create --bundle "$BUNDLE" c1
+	run dl create --bundle "$BUNDLE" $ID
 	[ "$status" -ne 0 ]
 	assert_eq "droplet: process.terminal: create needs --console-socket for a terminal" "$output"
 }

@@ -46,7 +46,9 @@ cat <<HDR
  * numbers include __X32_SYSCALL_BIT (0x40000000 = 1073741824). */
 #include "syscalls_x86.h"
 
+/* clang-format off */
 HDR
 table bpf_systab_x86_64 unistd_64.h
 table bpf_systab_i386 unistd_32.h
 table bpf_systab_x32 unistd_x32.h
+echo "/* clang-format on */"

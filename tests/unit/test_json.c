@@ -78,7 +78,9 @@ TEST(syntax_errors)
 	CHECK(fails("nul", "line 1, column 1: invalid literal"));
 	CHECK(fails("\xEF\xBB\xBF{}", "line 1, column 1: byte order mark is not allowed"));
 	CHECK(fails("[\f1]", "line 1, column 2: unexpected byte 0x0c"));
-	CHECK(fails("[\xc2\xa0" "1]", "line 1, column 2: unexpected byte 0xc2"));
+	CHECK(fails("[\xc2\xa0"
+	            "1]",
+	            "line 1, column 2: unexpected byte 0xc2"));
 	CHECK(fails("{\"a\":1}}", "line 1, column 8: trailing data after the document"));
 	CHECK(fails("[1,\n\n   @]", "line 3, column 4: unexpected character '@'"));
 	CHECK(!ok("/* c */ 1") && !ok("[1] // c") && !ok("'a'") && !ok("[NaN]") && !ok("[Infinity]"));
@@ -174,7 +176,7 @@ TEST(strings_utf8)
 	CHECK(fails("\"\xc0\xaf\"", "line 1, column 2: invalid UTF-8"));     /* overlong '/' */
 	CHECK(fails("\"\xe0\x80\xaf\"", "line 1, column 2: invalid UTF-8")); /* overlong 3 */
 	CHECK(fails("\"\xf0\x80\x80\xaf\"", "line 1, column 2: invalid UTF-8"));
-	CHECK(fails("\"ab\xed\xa0\x80\"", "line 1, column 4: invalid UTF-8")); /* U+D800 */
+	CHECK(fails("\"ab\xed\xa0\x80\"", "line 1, column 4: invalid UTF-8"));   /* U+D800 */
 	CHECK(fails("\"\xf4\x90\x80\x80\"", "line 1, column 2: invalid UTF-8")); /* > U+10FFFF */
 	CHECK(fails("\"\xf5\x80\x80\x80\"", "line 1, column 2: invalid UTF-8"));
 	CHECK(fails("\"\xff\"", "line 1, column 2: invalid UTF-8"));
@@ -303,7 +305,8 @@ static bool equal(const struct json_value *a, const struct json_value *b)
 			return false;
 		for (size_t i = 0; i < a->obj.n; i++) {
 			const struct json_member *x = &a->obj.members[i], *y = &b->obj.members[i];
-			if (x->key_len != y->key_len || memcmp(x->key, y->key, x->key_len) || !equal(x->value, y->value))
+			if (x->key_len != y->key_len || memcmp(x->key, y->key, x->key_len) ||
+			    !equal(x->value, y->value))
 				return false;
 		}
 		return true;
@@ -312,15 +315,15 @@ static bool equal(const struct json_value *a, const struct json_value *b)
 }
 
 static const char *const round_trip_docs[] = {
-	"{\"ociVersion\":\"1.2.0\",\"process\":{\"args\":[\"sh\",\"-c\",\"echo \\\"hi\\\"\"],\"env\":[]},"
-	"\"n\":[0,-1,18446744073709551615,-9223372036854775808,1.5,1e300,-0.0,0.1,1.0,5e-324,"
-	"1.7976931348623157e308,123456789.125,18446744073709551616,2.5e-7],"
-	"\"s\":\"\\u0000\\u001f\\u007f\\\\\\\"\\/\\b\\f\\n\\r\\t\xc3\xa9\xf0\x9f\x98\x80\\u2028\","
-	"\"e\":{},\"a\":[],\"dup\":1,\"dup\":2,\"nest\":[[[{\"x\":[null,true,false]}]]]}",
-	"[]",
-	"\"just a string\"",
-	"-12",
-	"3.141592653589793",
+    "{\"ociVersion\":\"1.2.0\",\"process\":{\"args\":[\"sh\",\"-c\",\"echo \\\"hi\\\"\"],\"env\":[]},"
+    "\"n\":[0,-1,18446744073709551615,-9223372036854775808,1.5,1e300,-0.0,0.1,1.0,5e-324,"
+    "1.7976931348623157e308,123456789.125,18446744073709551616,2.5e-7],"
+    "\"s\":\"\\u0000\\u001f\\u007f\\\\\\\"\\/\\b\\f\\n\\r\\t\xc3\xa9\xf0\x9f\x98\x80\\u2028\","
+    "\"e\":{},\"a\":[],\"dup\":1,\"dup\":2,\"nest\":[[[{\"x\":[null,true,false]}]]]}",
+    "[]",
+    "\"just a string\"",
+    "-12",
+    "3.141592653589793",
 };
 
 TEST(round_trip)
@@ -390,7 +393,7 @@ TEST(writer_compact_and_indent)
 	jw_obj_end(&w);
 	cleanup_free char *t2 = jw_take(&w, NULL);
 	CHECK_STR(t2, "{\n  \"a\": [\n    1,\n    18446744073709551615\n  ],\n  \"o\": {\n    \"k\": \"v\"\n  },\n"
-		      "  \"e\": []\n}");
+	              "  \"e\": []\n}");
 	jw_init(&w, 2);
 	jw_str(&w, "x");
 	jw_free(&w);
@@ -440,9 +443,19 @@ TEST(writer_doubles)
 		double d;
 		const char *want;
 	} cases[] = {
-		{0.1, "0.1"}, {1.5, "1.5"}, {1.0, "1.0"}, {-0.0, "-0.0"}, {100.0, "100.0"},
-		{1e300, "1e+300"}, {1e16, "1e+16"}, {-123.0, "-123.0"}, {9007199254740993.0, "9007199254740992.0"}, {5e-324, "5e-324"}, {1.7976931348623157e308, "1.7976931348623157e+308"},
-		{0.30000000000000004, "0.30000000000000004"}, {123456789.125, "123456789.125"},
+	    {0.1, "0.1"},
+	    {1.5, "1.5"},
+	    {1.0, "1.0"},
+	    {-0.0, "-0.0"},
+	    {100.0, "100.0"},
+	    {1e300, "1e+300"},
+	    {1e16, "1e+16"},
+	    {-123.0, "-123.0"},
+	    {9007199254740993.0, "9007199254740992.0"},
+	    {5e-324, "5e-324"},
+	    {1.7976931348623157e308, "1.7976931348623157e+308"},
+	    {0.30000000000000004, "0.30000000000000004"},
+	    {123456789.125, "123456789.125"},
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		cleanup_free char *t = write_double(cases[i].d);

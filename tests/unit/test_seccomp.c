@@ -15,11 +15,11 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
-#define X64 AUDIT_ARCH_X86_64
-#define I386 AUDIT_ARCH_I386
-#define X32_BIT 0x40000000u
+#define X64      AUDIT_ARCH_X86_64
+#define I386     AUDIT_ARCH_I386
+#define X32_BIT  0x40000000u
 #define ERRNO(n) (SECCOMP_RET_ERRNO | (n))
-#define MAXR 1100
+#define MAXR     1100
 
 /* ---- building profiles ---- */
 
@@ -106,10 +106,14 @@ static int nr64(const char *name)
 TEST(rule_actions)
 {
 	static const uint32_t want[BPF_ACT_COUNT] = {
-		[BPF_ACT_KILL_THREAD] = SECCOMP_RET_KILL_THREAD, [BPF_ACT_KILL_PROCESS] = SECCOMP_RET_KILL_PROCESS,
-		[BPF_ACT_TRAP] = SECCOMP_RET_TRAP,               [BPF_ACT_ERRNO] = ERRNO(EPERM),
-		[BPF_ACT_TRACE] = SECCOMP_RET_TRACE,             [BPF_ACT_ALLOW] = SECCOMP_RET_ALLOW,
-		[BPF_ACT_LOG] = SECCOMP_RET_LOG,                 [BPF_ACT_NOTIFY] = SECCOMP_RET_USER_NOTIF,
+	    [BPF_ACT_KILL_THREAD] = SECCOMP_RET_KILL_THREAD,
+	    [BPF_ACT_KILL_PROCESS] = SECCOMP_RET_KILL_PROCESS,
+	    [BPF_ACT_TRAP] = SECCOMP_RET_TRAP,
+	    [BPF_ACT_ERRNO] = ERRNO(EPERM),
+	    [BPF_ACT_TRACE] = SECCOMP_RET_TRACE,
+	    [BPF_ACT_ALLOW] = SECCOMP_RET_ALLOW,
+	    [BPF_ACT_LOG] = SECCOMP_RET_LOG,
+	    [BPF_ACT_NOTIFY] = SECCOMP_RET_USER_NOTIF,
 	};
 	for (int act = 0; act < BPF_ACT_COUNT; act++) {
 		int def = act == BPF_ACT_ALLOW ? BPF_ACT_LOG : BPF_ACT_ALLOW;
@@ -169,7 +173,7 @@ TEST(invalid_configs)
 	r->has_errno_ret = true;
 	CHECK_INT(bpf_compile(&p->sc, &prog, &e), -1);
 	CHECK_STR(e.msg, "seccomp: linux.seccomp.syscalls[0]: errno value given for SCMP_ACT_KILL_PROCESS; "
-			 "only SCMP_ACT_ERRNO and SCMP_ACT_TRACE take one");
+	                 "only SCMP_ACT_ERRNO and SCMP_ACT_TRACE take one");
 	CHECK(prog.insns == NULL && prog.len == 0);
 	r->has_errno_ret = false;
 	arg(r, 6, BPF_OP_EQ, 1, 0);
@@ -182,28 +186,45 @@ TEST(invalid_configs)
 	p->sc.has_default_errno_ret = true;
 	CHECK_INT(bpf_compile(&p->sc, &prog, &e), -1);
 	CHECK_STR(e.msg, "seccomp: linux.seccomp.defaultAction: errno value given for SCMP_ACT_ALLOW; "
-			 "only SCMP_ACT_ERRNO and SCMP_ACT_TRACE take one");
+	                 "only SCMP_ACT_ERRNO and SCMP_ACT_TRACE take one");
 	free(p);
 }
 
 /* ---- argument comparisons ---- */
 
 static const uint64_t vals[] = {
-	0,          1,           0x7fffffff,           0x80000000,         0xfffffffe,
-	0xffffffff, 0x100000000, 0x100000001,          0x1ffffffff,        0xffffffff00000000,
-	0x8000000000000000,     0xfffffffffffffffe,   0xffffffffffffffff,
+    0,
+    1,
+    0x7fffffff,
+    0x80000000,
+    0xfffffffe,
+    0xffffffff,
+    0x100000000,
+    0x100000001,
+    0x1ffffffff,
+    0xffffffff00000000,
+    0x8000000000000000,
+    0xfffffffffffffffe,
+    0xffffffffffffffff,
 };
 
 static bool ref(int op, uint64_t a, uint64_t v, uint64_t v2)
 {
 	switch (op) {
-	case BPF_OP_NE: return a != v;
-	case BPF_OP_LT: return a < v;
-	case BPF_OP_LE: return a <= v;
-	case BPF_OP_EQ: return a == v;
-	case BPF_OP_GE: return a >= v;
-	case BPF_OP_GT: return a > v;
-	default: return (a & v) == v2;
+	case BPF_OP_NE:
+		return a != v;
+	case BPF_OP_LT:
+		return a < v;
+	case BPF_OP_LE:
+		return a <= v;
+	case BPF_OP_EQ:
+		return a == v;
+	case BPF_OP_GE:
+		return a >= v;
+	case BPF_OP_GT:
+		return a > v;
+	default:
+		return (a & v) == (v2 & v); /* libseccomp masks the datum too */
 	}
 }
 
@@ -231,9 +252,10 @@ static void cross(int op, int abi, uint32_t audit, int nr, const uint64_t *v2s, 
 				uint32_t want = ref(op, a, v, w) ? ERRNO(1) : SECCOMP_RET_ALLOW;
 				uint32_t got = run6(&prog, audit, (uint32_t)nr, args);
 				if (got != want) {
-					fprintf(stderr, "  %s args[%u]=%#llx value=%#llx valueTwo=%#llx: %#x, want %#x\n",
-						bpf_op_name(op), idx, (unsigned long long)a, (unsigned long long)vals[i],
-						(unsigned long long)v2s[j], got, want);
+					fprintf(stderr,
+					        "  %s args[%u]=%#llx value=%#llx valueTwo=%#llx: %#x, want %#x\n",
+					        bpf_op_name(op), idx, (unsigned long long)a,
+					        (unsigned long long)vals[i], (unsigned long long)v2s[j], got, want);
 					unit_failed_checks++;
 				}
 			}
@@ -448,8 +470,10 @@ static size_t all_names(const char **out, size_t cap)
 
 static void budget(struct prof *p, const char *what, size_t skip_every)
 {
-	static const struct { int abi; uint32_t audit, base; } abis[] = {
-		{BPF_ARCH_X86_64, X64, 0}, {BPF_ARCH_X86, I386, 0}, {BPF_ARCH_X32, X64, X32_BIT}};
+	static const struct {
+		int abi;
+		uint32_t audit, base;
+	} abis[] = {{BPF_ARCH_X86_64, X64, 0}, {BPF_ARCH_X86, I386, 0}, {BPF_ARCH_X32, X64, X32_BIT}};
 	struct bpf_program prog = compile(p);
 	unsigned steps, max = 0;
 	unsigned long total = 0, count = 0;
@@ -464,8 +488,8 @@ static void budget(struct prof *p, const char *what, size_t skip_every)
 			count++;
 		}
 	CHECK(max <= 20);
-	printf("# %s: %zu rules, %zu instructions, max %u / avg %.1f instructions executed\n", what,
-	       p->sc.n_syscalls, prog.len, max, (double)total / count);
+	printf("# %s: %zu rules, %zu instructions, max %u / avg %.1f instructions executed\n", what, p->sc.n_syscalls,
+	       prog.len, max, (double)total / count);
 	(void)skip_every;
 	bpf_program_free(&prog);
 }
@@ -555,6 +579,77 @@ TEST(too_big)
 	free(p);
 }
 
+/* The Docker default profile (tests/fixtures/docker-seccomp.json, the OCI
+ * form dockerd passes on amd64 with default capabilities) through the real
+ * config loader. Skipped when not run from the repository root. */
+TEST(docker_profile)
+{
+	static const char head[] = "{\"ociVersion\": \"1.2.0\", \"root\": {\"path\": \"rootfs\"}, "
+	                           "\"process\": {\"cwd\": \"/\", \"args\": [\"sh\"]}, \"linux\": {\"seccomp\": ";
+	char *prof = NULL, *text;
+	size_t len;
+	struct derr e = {0};
+	struct oci_config cfg = {0};
+	struct bpf_program prog = {0};
+	unsigned steps, max = 0;
+
+	if (read_file("tests/fixtures/docker-seccomp.json", 1 << 20, &prof, &len, &e) < 0) {
+		printf("# docker_profile skipped: %s\n", e.msg);
+		return;
+	}
+	text = xasprintf("%s%s}}", head, prof);
+	free(prof);
+	if (config_parse("config.json", text, strlen(text), &cfg, &e) < 0) {
+		fprintf(stderr, "  %s\n", e.msg);
+		unit_failed_checks++;
+		free(text);
+		return;
+	}
+	free(text);
+	CHECK_INT(bpf_compile(&cfg.linux.seccomp, &prog, &e), 0);
+	static const struct {
+		const char *name;
+		uint64_t a0;
+		uint32_t want;
+	} cases[] = {
+	    {"read", 0, SECCOMP_RET_ALLOW},
+	    {"write", 1, SECCOMP_RET_ALLOW},
+	    {"execve", 0, SECCOMP_RET_ALLOW},
+	    {"getdents64", 3, SECCOMP_RET_ALLOW},
+	    {"mkdir", 0, SECCOMP_RET_ALLOW},
+	    {"mount", 0, ERRNO(EPERM)},
+	    {"clone", 0x11, SECCOMP_RET_ALLOW},
+	    {"clone", 0x10000000 /* CLONE_NEWUSER */, ERRNO(EPERM)},
+	    {"clone3", 0, ERRNO(ENOSYS)},
+	    {"socket", 2, SECCOMP_RET_ALLOW},
+	    {"socket", 40, ERRNO(EPERM)},
+	    {"personality", 0xffffffff, SECCOMP_RET_ALLOW},
+	    {"personality", 0x0040000, ERRNO(EPERM)},
+	    {"reboot", 0, ERRNO(EPERM)},
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct seccomp_data d = {.nr = nr64(cases[i].name), .arch = X64, .args = {cases[i].a0}};
+		uint32_t got = bpf_simulate_steps(&prog, &d, &steps);
+		if (got != cases[i].want) {
+			fprintf(stderr, "  docker profile %s(%#llx): %#x, want %#x\n", cases[i].name,
+			        (unsigned long long)cases[i].a0, got, cases[i].want);
+			unit_failed_checks++;
+		}
+		d.nr = bpf_syscall_nr(BPF_ARCH_X32, cases[i].name);
+		if (d.nr >= 0)
+			CHECK_INT(bpf_simulate(&prog, &d), cases[i].want);
+	}
+	for (uint32_t nr = 0; nr < 600; nr++) {
+		struct seccomp_data d = {.nr = (int)nr, .arch = X64};
+		bpf_simulate_steps(&prog, &d, &steps);
+		max = steps > max ? steps : max;
+	}
+	CHECK(max <= 20);
+	printf("# docker profile: %zu instructions, max %u executed on x86_64\n", prog.len, max);
+	bpf_program_free(&prog);
+	config_free(&cfg);
+}
+
 /* ---- tools ---- */
 
 TEST(simulator_rejects_bad_programs)
@@ -562,7 +657,7 @@ TEST(simulator_rejects_bad_programs)
 	struct sock_filter off_end[] = {BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 5, 0), BPF_STMT(BPF_RET | BPF_K, 1)};
 	struct sock_filter bad_load[] = {BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 64), BPF_STMT(BPF_RET | BPF_A, 0)};
 	struct sock_filter ok[] = {BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 4), BPF_STMT(BPF_ALU | BPF_AND | BPF_K, 0xff),
-				   BPF_STMT(BPF_RET | BPF_A, 0)};
+	                           BPF_STMT(BPF_RET | BPF_A, 0)};
 	struct seccomp_data d = {.nr = 0, .arch = 0x1234};
 	struct bpf_program p1 = {off_end, 2}, p2 = {bad_load, 2}, p3 = {ok, 3};
 	unsigned steps;
@@ -693,6 +788,7 @@ int main(void)
 	RUN(budget_allow_list);
 	RUN(budget_with_args);
 	RUN(far_jumps);
+	RUN(docker_profile);
 	RUN(too_big);
 	RUN(simulator_rejects_bad_programs);
 	RUN(dump_and_cmd);

@@ -203,7 +203,7 @@ main() {
 		return
 	fi
 	rc=0
-	timeout --foreground -k 5 "$VM_TIMEOUT" "${qemu[@]}" </dev/null 2>&1 | tr -d '\r' |
+	timeout --foreground -k 5 "$VM_TIMEOUT" "${qemu[@]}" </dev/null 2>&1 | tr -d '\r' | sed -u 's/\x1b\[[0-9;?]*[a-zA-Z]//g' |
 		tee "$VM_WORK/console.log" || rc=$?
 	if grep -q "^$MARKER " "$VM_WORK/console.log"; then
 		exit "$(grep "^$MARKER " "$VM_WORK/console.log" | tail -1 | awk '{print $2}')"
