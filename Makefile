@@ -99,7 +99,14 @@ fuzz-run: $(FUZZ_BINS)
 bats: bin/droplet $(TEST_BINS)
 	bats tests/
 
-test: unit bats
+# cgroup v2 for real: a throw-away qemu VM with all controllers (tests/vm/run.sh)
+vmtest: bin/droplet bin/probe
+	tests/vm/run.sh tests/cgroup.bats
+
+demo: bin/droplet
+	tools/demo.sh
+
+test: unit fuzz-run bats vmtest
 
 format-check:
 	clang-format --dry-run --Werror $(SRCS) $(HDRS) tests/unit/*.c tests/*.c fuzz/*.c
@@ -110,4 +117,4 @@ install: bin/droplet
 clean:
 	rm -rf build bin
 
-.PHONY: all asan fuzz fuzz-run unit bats test install clean format-check
+.PHONY: all asan fuzz fuzz-run unit bats vmtest demo test install clean format-check

@@ -3,6 +3,7 @@
  * linux.devices, and the pty slave on /dev/console. In a user namespace,
  * where mknod is refused, nodes are bind mounts of the host's /dev. */
 #include "rootfs.h"
+#include "terminal.h"
 
 #include <fcntl.h>
 #include <limits.h>
@@ -142,12 +143,25 @@ static int config_device(const struct rootfs_ctx *c, int rootfd, const struct oc
 	return 0;
 }
 
-static int console(const struct rootfs_ctx *c, int devfd, struct derr *e)
+/* The pty of a terminal container, from its own devpts so that `tty`
+ * says /dev/pts/N inside, as with runc. */
+static int open_pty(const struct rootfs_ctx *c, int devfd, struct derr *e)
+{
+	char ptmx[64];
+	snprintf(ptmx, sizeof ptmx, "/proc/self/fd/%d/ptmx", devfd);
+	if (term_open_pty_at(ptmx, c->pty_master, c->pty_slave, e) == 0)
+		return 0;
+	if (term_open_pty(c->pty_master, c->pty_slave, e) < 0)
+		return derr_wrap(e, "/dev/ptmx");
+	return 0;
+}
+
+static int console(const struct rootfs_ctx *c, int slave, int devfd, struct derr *e)
 {
 	cleanup_fd int fd = open_node_target(devfd, "console", "/dev/console", e);
 	if (fd < 0)
 		return -1;
-	if (rootfs_bind_fd(c->console_slave, NULL, fd, false, e) < 0)
+	if (rootfs_bind_fd(slave, NULL, fd, false, e) < 0)
 		return derr_wrap(e, "/dev/console");
 	return 0;
 }
@@ -156,7 +170,7 @@ int rootfs_do_devices(const struct rootfs_ctx *c, int rootfd, struct derr *e)
 {
 	const struct oci_linux *l = &c->cfg->linux;
 	bool dev_mounted = rootfs_has_mount(c->cfg, "/dev");
-	if (!dev_mounted && !l->n_devices && c->console_slave < 0)
+	if (!dev_mounted && !l->n_devices && c->console_slave < 0 && !c->pty_master)
 		return 0;
 	cleanup_fd int devfd = rootfs_resolve_in_root(rootfd, "/dev", O_PATH | O_DIRECTORY, true, e);
 	if (devfd < 0)
@@ -166,5 +180,8 @@ int rootfs_do_devices(const struct rootfs_ctx *c, int rootfd, struct derr *e)
 	for (size_t i = 0; i < l->n_devices; i++)
 		if (config_device(c, rootfd, &l->devices[i], e) < 0)
 			return derr_wrap(e, "linux.devices[%zu]", i);
-	return c->console_slave >= 0 ? console(c, devfd, e) : 0;
+	if (c->pty_master && open_pty(c, devfd, e) < 0)
+		return -1;
+	int slave = c->pty_master ? *c->pty_slave : c->console_slave;
+	return slave >= 0 ? console(c, slave, devfd, e) : 0;
 }

@@ -36,20 +36,25 @@ static char *hook_state(const struct init_args *a, int pid, enum cstatus st)
 	return state_render(&s, false, 0);
 }
 
-static int setup_stdio(const struct init_args *a, int *slave, struct derr *e)
+/* The pty rootfs_prepare opened: its master goes to the parent, its slave
+ * becomes our controlling terminal and stdio. */
+static int setup_tty(const struct init_args *a, int master, int slave, struct derr *e)
 {
-	if (a->tty) {
-		int master;
-		if (term_open_pty(&master, slave, e) < 0)
-			return -1;
-		const struct oci_process *p = &a->cfg->process;
-		if (p->has_console_size && term_set_size(master, p->console_height, p->console_width, e) < 0)
-			return -1;
-		if (sync_send(a->sync_fd, SYNC_PTY, 0, NULL, master) < 0)
-			return derr_sys(e, "send pty");
-		close(master);
-		return term_make_controlling(*slave, e);
-	}
+	const struct oci_process *p = &a->cfg->process;
+	if (p->has_console_size && term_set_size(master, p->console_height, p->console_width, e) < 0)
+		return -1;
+	if (sync_send(a->sync_fd, SYNC_PTY, 0, NULL, master) < 0)
+		return derr_sys(e, "send pty");
+	close(master);
+	if (term_make_controlling(slave, e) < 0)
+		return -1;
+	if (slave > 2)
+		close(slave);
+	return 0;
+}
+
+static int setup_stdio(const struct init_args *a, struct derr *e)
+{
 	if (!a->log_path)
 		return 0;
 	cleanup_fd int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
@@ -91,19 +96,21 @@ static int setup_namespaces(struct init_args *a, struct derr *e)
 static int setup_container(struct init_args *a, int pid, char *exe, size_t exe_len, struct derr *e)
 {
 	const struct oci_config *c = a->cfg;
-	int slave = -1;
-	if (setup_namespaces(a, e) < 0 || setup_stdio(a, &slave, e) < 0)
+	int master = -1, slave = -1;
+	if (setup_namespaces(a, e) < 0 || setup_stdio(a, e) < 0)
 		return -1;
 	struct rootfs_ctx rc = {
 		.cfg = c,
 		.bundle = a->bundle,
 		.rootfs = a->rootfs,
 		.userns = a->new_userns || a->joined_userns,
-		.console_slave = slave,
+		.console_slave = -1,
+		.pty_master = a->tty ? &master : NULL,
+		.pty_slave = a->tty ? &slave : NULL,
 		.new_pid_ns = a->new_pidns,
 		.new_net_ns = a->new_netns,
 	};
-	if (rootfs_prepare(&rc, e) < 0)
+	if (rootfs_prepare(&rc, e) < 0 || (a->tty && setup_tty(a, master, slave, e) < 0))
 		return -1;
 	if (c->hooks.n[HOOK_CREATE_CONTAINER]) {
 		cleanup_free char *st = hook_state(a, pid, CS_CREATED);
@@ -112,8 +119,6 @@ static int setup_container(struct init_args *a, int pid, char *exe, size_t exe_l
 	}
 	if (rootfs_pivot(&rc, e) < 0 || rootfs_finalize(&rc, e) < 0)
 		return -1;
-	if (slave > 2)
-		close(slave);
 	if (proc_sysctl(&c->linux, e) < 0 || proc_chdir(&c->process, e) < 0)
 		return -1;
 	if (proc_find_exec(&c->process, exe, exe_len, e) < 0 || proc_set_limits(&c->process, e) < 0)

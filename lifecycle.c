@@ -196,6 +196,12 @@ int container_cleanup(const char *dir, struct cstate *st, const struct oci_confi
 		*e = tmp, r = -1;
 	if (cfg && cfg->net.present && net_teardown_host(&cfg->net, &tmp) < 0 && r == 0)
 		*e = tmp, r = -1;
+	/* runc style: nobody watched the stop, so stopContainer runs now */
+	if (cfg && cfg->hooks.n[HOOK_STOP_CONTAINER] && !st->has_exit) {
+		cleanup_free char *json = state_render(st, false, 0);
+		if (hook_run_phase(&cfg->hooks, HOOK_STOP_CONTAINER, json, &tmp) < 0)
+			log_warn("%s", tmp.msg);
+	}
 	if (cfg && cfg->hooks.n[HOOK_POSTSTOP]) {
 		cleanup_free char *json = state_render(st, false, 0);
 		if (hook_run_phase(&cfg->hooks, HOOK_POSTSTOP, json, &tmp) < 0)

@@ -558,6 +558,17 @@ static void pick_archs(const struct oci_seccomp *sc, bool want[BPF_ARCH_COUNT])
 	}
 }
 
+/* libseccomp's pseudo-syscalls (multiplexed calls it splits itself): real
+ * profiles such as Docker's list them; like runc we skip them quietly. */
+static bool pseudo_syscall(const char *name)
+{
+	static const char *const names[] = {"recv", "send", "socketcall", "ipc", "_sysctl"};
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
+		if (strcmp(names[i], name) == 0)
+			return true;
+	return false;
+}
+
 static void warn_unknown(const struct oci_seccomp *sc, const bool want[BPF_ARCH_COUNT])
 {
 	for (size_t i = 0; i < sc->n_syscalls; i++)
@@ -565,7 +576,10 @@ static void warn_unknown(const struct oci_seccomp *sc, const bool want[BPF_ARCH_
 			bool known = false;
 			for (int a = 0; a < BPF_ARCH_COUNT && !known; a++)
 				known = want[a] && bpf_syscall_nr(a, sc->syscalls[i].names[j]) >= 0;
-			if (!known)
+			if (!known && pseudo_syscall(sc->syscalls[i].names[j]))
+				log_debug("seccomp: pseudo-syscall \"%s\" has no number on these ABIs, skipped",
+					  sc->syscalls[i].names[j]);
+			else if (!known)
 				log_warn("seccomp: unknown syscall \"%s\" in linux.seccomp.syscalls[%zu] skipped",
 				         sc->syscalls[i].names[j], i);
 		}

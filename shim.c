@@ -533,20 +533,29 @@ static void inter_flush(struct inter *t)
 	t->in_off = t->in_len = 0;
 }
 
-static void inter_stdin(struct inter *t)
+/* EOF (or a dead stdin): a VEOF ends the reader's input. */
+static void inter_stdin_eof(struct inter *t)
 {
 	struct termios tio;
+	if (t->in_len)
+		return;
+	t->in_open = false;
+	t->in[0] = tcgetattr(t->master, &tio) == 0 ? tio.c_cc[VEOF] : 4;
+	t->in_len = 1;
+	t->in_off = 0;
+	inter_flush(t);
+}
+
+static void inter_stdin(struct inter *t)
+{
 	ssize_t r = read(STDIN_FILENO, t->in, sizeof t->in);
 	if (r < 0 && (errno == EAGAIN || errno == EINTR))
 		return;
-	if (r > 0) {
-		t->in_len = (size_t)r;
-	} else {
-		/* EOF (or a dead stdin): one VEOF ends the reader's input. */
-		t->in_open = false;
-		t->in[0] = tcgetattr(t->master, &tio) == 0 ? tio.c_cc[VEOF] : 4;
-		t->in_len = 1;
+	if (r <= 0) {
+		inter_stdin_eof(t);
+		return;
 	}
+	t->in_len = (size_t)r;
 	t->in_off = 0;
 	inter_flush(t);
 }
@@ -592,7 +601,13 @@ static bool inter_step(struct inter *t, struct sigctx *sig)
 	    {.fd = t->hung ? -1 : t->master, .events = mev},
 	    {.fd = can_read ? STDIN_FILENO : -1, .events = POLLIN},
 	};
-	int n = poll(p, 3, t->exited ? until(t->deadline) : -1), signo;
+	/* After stdin's EOF, VEOF is sent again every half second: one that
+	 * lands while the reader switches the pty out of canonical mode is lost. */
+	int n = poll(p, 3, t->exited ? until(t->deadline) : t->in_open ? -1 : 500), signo;
+	if (n == 0 && !t->exited) {
+		inter_stdin_eof(t);
+		return true;
+	}
 	if (n == 0)
 		return false;
 	while ((signo = sig_next(sig)) != 0)
