@@ -573,12 +573,17 @@ static void warn_unknown(const struct oci_seccomp *sc, const bool want[BPF_ARCH_
 {
 	for (size_t i = 0; i < sc->n_syscalls; i++)
 		for (size_t j = 0; j < sc->syscalls[i].n_names; j++) {
-			bool known = false;
-			for (int a = 0; a < BPF_ARCH_COUNT && !known; a++)
-				known = want[a] && bpf_syscall_nr(a, sc->syscalls[i].names[j]) >= 0;
-			if (!known && pseudo_syscall(sc->syscalls[i].names[j]))
-				log_debug("seccomp: pseudo-syscall \"%s\" has no number on these ABIs, skipped",
-					  sc->syscalls[i].names[j]);
+			const char *name = sc->syscalls[i].names[j];
+			bool known = false, elsewhere = pseudo_syscall(name);
+			for (int a = 0; a < BPF_ARCH_COUNT && !known; a++) {
+				int nr = bpf_syscall_nr(a, name);
+				known = want[a] && nr >= 0;
+				elsewhere = elsewhere || nr >= 0;
+			}
+			/* a name of another ABI (chown32 on x86_64) is normal in real
+			 * profiles: libseccomp knows it, so runc does not warn */
+			if (!known && elsewhere)
+				log_debug("seccomp: \"%s\" has no number on the compiled ABIs, skipped", name);
 			else if (!known)
 				log_warn("seccomp: unknown syscall \"%s\" in linux.seccomp.syscalls[%zu] skipped",
 				         sc->syscalls[i].names[j], i);
