@@ -13,6 +13,7 @@
 #include <limits.h>
 #include <sched.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -106,6 +107,9 @@ static _Noreturn void exec_child(struct xctx *x, int sock)
 	char exe[PATH_MAX];
 	int notify;
 	static const enum ns_type order[] = {NS_USER, NS_MNT, NS_NET, NS_IPC, NS_UTS, NS_CGROUP};
+	/* a clone of the host binary inside the container's pid namespace: no
+	 * /proc/PID/exe for the container to open until exec (CVE-2019-5736) */
+	prctl(PR_SET_DUMPABLE, 0);
 	for (size_t i = 0; i < ARRAY_SIZE(order); i++)
 		if (ns_join(x->ns_fds, order[i], &e) < 0)
 			goto fail;
