@@ -10,7 +10,7 @@ N=${1:-30}
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 if [ -z "${BENCH_INNER:-}" ]; then
 	make -C "$REPO" -s bin/droplet
-	musl-gcc -static -Os "$REPO/bench/floor.c" -o "$REPO/bin/floor"
+	musl-gcc -static -Os -D_GNU_SOURCE "$REPO/bench/floor.c" -o "$REPO/bin/floor"
 	exec unshare -m env BENCH_INNER=1 bash "$0" "$@"
 fi
 mount --make-rprivate /
@@ -23,7 +23,7 @@ for a in sh true; do ln -s busybox "$W/bundle/rootfs/bin/$a"; done
 cd "$W/bundle"
 "$REPO/bin/droplet" spec >/dev/null
 # the standard bundle: default namespaces, no cgroup limits, no seccomp
-jq '.process.args=["/bin/true"] | .process.terminal=false | del(.linux.resources) | del(.linux.seccomp)' \
+jq '.ociVersion="1.0.2" | .process.args=["/bin/true"] | .process.terminal=false | del(.linux.resources) | del(.linux.seccomp)' \
 	config.json >c.json && mv c.json config.json
 
 now() { date +%s%N; }
