@@ -812,6 +812,12 @@ int cg_destroy(struct cg *cg, struct derr *e)
 {
 	if (!*cg->path)
 		return 0;
+	/* the common case: the container is gone and the cgroup empty */
+	if (rmdir(cg->path) == 0 || errno == ENOENT) {
+		cg_close(cg);
+		cg->created = false;
+		return 0;
+	}
 	if (cg->dirfd < 0) {
 		cg->dirfd = open(cg->path, O_PATH | O_DIRECTORY | O_CLOEXEC);
 		if (cg->dirfd < 0)

@@ -567,8 +567,7 @@ static int run_start(struct ctr *c, struct derr *e)
 		m.msg[sizeof m.msg - 1] = 0;
 		return derr_set(e, 0, "%s", m.msg);
 	}
-	if (save_state(c, CS_RUNNING, e) < 0)
-		return -1;
+	/* no write: "created" without an exec.fifo reads back as running */
 	if (run_hooks(c, HOOK_POSTSTART, CS_RUNNING, e) < 0)
 		log_warn("%s", e->msg);
 	return 0;
