@@ -140,6 +140,20 @@ static int make_fifo(struct ctr *c, struct derr *e)
 	return 0;
 }
 
+/* Socket activation: the fds stay open (after the preserved ones) and the
+ * process learns of them through LISTEN_FDS, with LISTEN_PID its own pid. */
+static void add_listen_env(struct ctr *c)
+{
+	struct oci_process *p = &c->cfg.process;
+	char **env = arena_alloc(&c->cfg.arena, sizeof *env * (p->n_env + 2));
+	memcpy(env, p->env, sizeof *env * p->n_env);
+	env[p->n_env++] = arena_strdup(&c->cfg.arena, "LISTEN_PID=1");
+	char buf[32];
+	snprintf(buf, sizeof buf, "LISTEN_FDS=%d", c->o->listen_fds);
+	env[p->n_env++] = arena_strdup(&c->cfg.arena, buf);
+	p->env = env;
+}
+
 static pid_t do_clone(struct ctr *c, unsigned long flags)
 {
 	struct {
@@ -191,7 +205,7 @@ static int spawn(struct ctr *c, struct derr *e)
 		.cfg = &c->cfg, .id = c->o->id, .bundle = c->bundle, .rootfs = c->rootfs, .state_dir = c->dir,
 		.sync_fd = sp[1], .fifo_fd = c->fifo_fd, .bpf = c->cfg.linux.seccomp.present ? &c->bpf : NULL,
 		.log_path = log, .tty = c->o->tty || c->cfg.process.terminal, .keep_pdeathsig = c->run && !c->o->detach,
-		.preserve_fds = c->o->preserve_fds, .new_userns = flags & CLONE_NEWUSER,
+		.preserve_fds = c->o->preserve_fds + c->o->listen_fds, .new_userns = flags & CLONE_NEWUSER,
 		.new_netns = flags & CLONE_NEWNET, .new_pidns = flags & CLONE_NEWPID,
 	};
 	memcpy(a.join_fds, c->join_fds, sizeof a.join_fds);
@@ -369,6 +383,8 @@ static int ctr_create(struct ctr *c, struct derr *e)
 		goto out;
 	if (!c->run && make_fifo(c, e) < 0)
 		goto out;
+	if (c->o->listen_fds > 0)
+		add_listen_env(c);
 	if (spawn(c, e) < 0 || parent_setup(c, e) < 0)
 		goto out;
 	r = 0;

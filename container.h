@@ -16,6 +16,7 @@ struct create_opts {
 	bool interactive;           /* run -i: stdin stays attached */
 	bool detach;                /* run -d */
 	int preserve_fds;
+	int listen_fds;             /* $LISTEN_FDS: socket activation, passed after the preserved fds */
 };
 
 int container_create(const struct create_opts *o, struct derr *e);

@@ -100,6 +100,9 @@ static int create_like(struct gopts *g, int argc, char **argv, bool run)
 	positional(cmd, argc, argv, 1, 1);
 	o.id = argv[optind];
 	o.raind = !o.bundle && !o.pid_file && !o.console_socket;
+	const char *lf = getenv("LISTEN_FDS"); /* systemd socket activation, as runc */
+	if (lf && atoi(lf) > 0)
+		o.listen_fds = atoi(lf);
 	struct derr e = {0};
 	if (!run)
 		return container_create(&o, &e) < 0 ? fail(&e) : 0;

@@ -58,3 +58,11 @@ teardown() { common_teardown; }
 	[ "$status" -eq 1 ]
 	assert_eq 'droplet: apparmor profile "docker-default": AppArmor is not enabled on this host' "$output"
 }
+
+@test "LISTEN_FDS: socket-activation fds stay open and the process is told" {
+	cfg '.process.args = ["sh","-c","/bin/probe fds; echo $LISTEN_FDS $LISTEN_PID"]'
+	LISTEN_FDS=2 run dl run --bundle "$BUNDLE" h8 3</etc/hostname 4</etc/hostname 5</etc/hostname
+	[ "$status" -eq 0 ]
+	assert_eq "0 1 2 3 4" "${lines[0]}"
+	assert_eq "2 1" "${lines[1]}"
+}
