@@ -309,3 +309,12 @@ int mkdir_p(const char *path, mode_t mode, struct derr *e)
 	}
 	return 0;
 }
+
+void stdio_to_devnull(void)
+{
+	int fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (fd >= 0) {
+		dup2(fd, 0), dup2(fd, 1), dup2(fd, 2);
+		close(fd);
+	}
+}

@@ -89,6 +89,9 @@ int write_file(const char *path, const char *data, size_t len, bool append, stru
 int write_file_atomic(const char *path, const char *data, size_t len, struct derr *e);
 /* mkdir -p with mode. */
 int mkdir_p(const char *path, mode_t mode, struct derr *e);
+/* Point stdin, stdout and stderr at /dev/null (background processes must
+ * not hold the caller's pipes). */
+void stdio_to_devnull(void);
 /* write(2) all of buf, retrying on EINTR / short writes. */
 int write_all(int fd, const void *buf, size_t len);
 

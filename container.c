@@ -430,15 +430,6 @@ static _Noreturn void monitor(struct ctr *c)
 	_exit(0);
 }
 
-static void to_devnull(void)
-{
-	int fd = open("/dev/null", O_RDWR | O_CLOEXEC);
-	if (fd >= 0) {
-		dup2(fd, 0), dup2(fd, 1), dup2(fd, 2);
-		close(fd);
-	}
-}
-
 /* Raind create: fork the monitor (setsid, stdio on /dev/null so the caller
  * never hangs on our pipes); it creates the container and reports back. */
 static int create_with_monitor(const struct create_opts *o, struct derr *e)
@@ -454,7 +445,7 @@ static int create_with_monitor(const struct create_opts *o, struct derr *e)
 		struct derr ce = {0};
 		close(p[0]);
 		setsid();
-		to_devnull();
+		stdio_to_devnull();
 		proc_close_fds(3, &p[1], 1); /* the caller's pipes must not stay open */
 		ctr_init(&c, o, false);
 		if (ctr_create(&c, &ce) < 0) {

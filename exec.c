@@ -237,38 +237,102 @@ static int exec_wait(struct xctx *x, pid_t pid, int pty, struct derr *e)
 	return WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
 }
 
-int container_exec(const struct exec_opts *o, struct derr *e)
+/* Start the process: it joins the container and execs; returns its pid,
+ * with *pty its terminal's master when it has one. */
+static pid_t exec_start(struct xctx *x, int *pty, struct derr *e)
 {
-	struct xctx x = {.o = o, .cg = {.dirfd = -1}};
-	int sp[2] = {-1, -1}, pty = -1, r = -1;
-	for (int t = 0; t < NS_COUNT; t++)
-		x.ns_fds[t] = -1;
-	if (exec_prepare(&x, e) < 0 || socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0) {
-		if (sp[0] < 0 && !e->msg[0])
-			derr_sys(e, "socketpair");
-		goto out;
-	}
-	pid_t pid = spawn_exec(&x, sp[1], e);
+	int sp[2];
+	*pty = -1;
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0)
+		return derr_sys(e, "socketpair");
+	pid_t pid = spawn_exec(x, sp[1], e);
 	close(sp[1]);
-	if (pid < 0)
-		goto out;
-	if (await_exec(&x, sp[0], &pty, e) < 0) {
+	if (pid >= 0 && await_exec(x, sp[0], pty, e) < 0) {
 		waitpid(pid, NULL, 0);
-		goto out;
+		pid = -1;
 	}
+	close(sp[0]);
+	return pid;
+}
+
+/* Raind `exec -t`: a shim (setsid, stdio on /dev/null) owns the process's
+ * pty, logs to logs/exec_console.log and serves exec_tty.sock with the
+ * framed protocol; this command is its first client, in the calling
+ * terminal. */
+static _Noreturn void exec_shim(struct xctx *x, const char *sock, int report)
+{
+	struct derr e = {0};
+	int pty, status, keep[NS_COUNT + 2] = {report, x->cg.dirfd};
+	memcpy(keep + 2, x->ns_fds, sizeof x->ns_fds);
+	setsid();
+	stdio_to_devnull();
+	proc_close_fds(3, keep, ARRAY_SIZE(keep));
+	cleanup_free char *log = xasprintf("%s/logs/exec_console.log", x->dir);
+	int lfd = term_shim_listen(sock, &e);
+	pid_t pid = lfd < 0 ? -1 : exec_start(x, &pty, &e);
+	int logfd = pid < 0 ? -1 : term_open_log(log, &e);
+	if (logfd < 0) {
+		write_all(report, e.msg, strlen(e.msg));
+		unlink(sock);
+		_exit(1);
+	}
+	close(report);
+	term_shim_loop(pty, lfd, logfd, pid, &status, &e);
+	unlink(sock);
+	_exit(0);
+}
+
+static int exec_with_shim(struct xctx *x, struct derr *e)
+{
+	cleanup_free char *sock = xasprintf("%s/exec_tty.sock", x->dir);
+	char msg[ERR_MSG_MAX];
+	ssize_t n, len = 0;
+	int p[2];
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return derr_sys(e, "pipe");
+	pid_t shim = fork();
+	if (shim < 0)
+		return derr_sys(e, "fork");
+	if (shim == 0) {
+		close(p[0]);
+		exec_shim(x, sock, p[1]);
+	}
+	close(p[1]);
+	while ((n = read(p[0], msg + len, sizeof msg - 1 - (size_t)len)) > 0 || (n < 0 && errno == EINTR))
+		len += n > 0 ? n : 0;
+	close(p[0]);
+	msg[len] = 0;
+	if (len > 0)
+		return derr_set(e, 0, "%s", msg);
+	return term_attach(sock, NULL, e) < 0 ? -1 : 0;
+}
+
+static int exec_direct(struct xctx *x, struct derr *e)
+{
+	const struct exec_opts *o = x->o;
+	int pty;
+	pid_t pid = exec_start(x, &pty, e);
+	if (pid < 0)
+		return -1;
 	if (o->pid_file) {
 		char buf[32];
 		int n = snprintf(buf, sizeof buf, "%d", pid);
 		if (write_file_atomic(o->pid_file, buf, (size_t)n, e) < 0)
-			goto out;
+			return -1;
 	}
-	if (o->detach || x.log)
-		r = 0;
-	else
-		r = exec_wait(&x, pid, pty, e);
-out:
-	if (sp[0] >= 0)
-		close(sp[0]);
+	if (o->detach || x->log)
+		return 0;
+	return exec_wait(x, pid, pty, e);
+}
+
+int container_exec(const struct exec_opts *o, struct derr *e)
+{
+	struct xctx x = {.o = o, .cg = {.dirfd = -1}};
+	int r = -1;
+	for (int t = 0; t < NS_COUNT; t++)
+		x.ns_fds[t] = -1;
+	if (exec_prepare(&x, e) == 0)
+		r = o->raind && x.s.raind && x.proc.terminal ? exec_with_shim(&x, e) : exec_direct(&x, e);
 	ns_close_joins(x.ns_fds);
 	bpf_program_free(&x.bpf);
 	cg_close(&x.cg);

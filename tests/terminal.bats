@@ -185,3 +185,15 @@ wait_status() { # ID STATUS: up to 10 s
 	[ "$status" -ne 0 ]
 	assert_eq "droplet: process.terminal: create needs --console-socket for a terminal" "$output"
 }
+
+@test "exec -t (Raind): a shim serves exec_tty.sock and logs; exec -t is its client" {
+	raind_create $ID
+	tm_start x1 "$DROPLET --root $STATE exec -t $ID sh"
+	type_line x1 'echo in-exec-$((2+3)); tty'
+	wait_screen x1 '^in-exec-5'
+	wait_screen x1 '^/dev/pts/[0-9]+'
+	type_line x1 'exit'
+	wait_screen x1 'EXIT=0$'
+	grep -q in-exec-5 "$STATE/$ID/logs/exec_console.log"
+	dl delete --force $ID
+}
