@@ -318,3 +318,13 @@ void stdio_to_devnull(void)
 		close(fd);
 	}
 }
+
+size_t read_all(int fd, char *buf, size_t cap)
+{
+	size_t len = 0;
+	ssize_t n;
+	while (len + 1 < cap && ((n = read(fd, buf + len, cap - 1 - len)) > 0 || (n < 0 && errno == EINTR)))
+		len += n > 0 ? (size_t)n : 0;
+	buf[len] = 0;
+	return len;
+}

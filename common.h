@@ -89,6 +89,8 @@ int write_file(const char *path, const char *data, size_t len, bool append, stru
 int write_file_atomic(const char *path, const char *data, size_t len, struct derr *e);
 /* mkdir -p with mode. */
 int mkdir_p(const char *path, mode_t mode, struct derr *e);
+/* Read fd until EOF (or cap-1 bytes) into buf, NUL-terminated; the length. */
+size_t read_all(int fd, char *buf, size_t cap);
 /* Point stdin, stdout and stderr at /dev/null (background processes must
  * not hold the caller's pipes). */
 void stdio_to_devnull(void);

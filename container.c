@@ -446,7 +446,7 @@ static int create_with_monitor(const struct create_opts *o, struct derr *e)
 		close(p[0]);
 		setsid();
 		stdio_to_devnull();
-		proc_close_fds(3, &p[1], 1); /* the caller's pipes must not stay open */
+		proc_fds_from(3, &p[1], 1, true); /* the caller's pipes must not stay open */
 		ctr_init(&c, o, false);
 		if (ctr_create(&c, &ce) < 0) {
 			write_all(p[1], ce.msg, strlen(ce.msg));
@@ -461,11 +461,8 @@ static int create_with_monitor(const struct create_opts *o, struct derr *e)
 	}
 	close(p[1]);
 	char msg[ERR_MSG_MAX];
-	ssize_t n, len = 0;
-	while ((n = read(p[0], msg + len, sizeof msg - 1 - (size_t)len)) > 0 || (n < 0 && errno == EINTR))
-		len += n > 0 ? n : 0;
+	size_t len = read_all(p[0], msg, sizeof msg);
 	close(p[0]);
-	msg[len] = 0;
 	if (len > 0)
 		return derr_set(e, 0, "%s", msg);
 	int status;
@@ -497,11 +494,7 @@ static int release_init(const char *dir, struct derr *e)
 		return derr_sys(e, "open \"%s\"", fifo);
 	unlink(fifo);
 	char buf[ERR_MSG_MAX];
-	ssize_t n, len = 0;
-	while ((n = read(fd, buf + len, sizeof buf - 1 - (size_t)len)) > 0 || (n < 0 && errno == EINTR))
-		len += n > 0 ? n : 0;
-	buf[len] = 0;
-	if (len > 0) {
+	if (read_all(fd, buf, sizeof buf) > 0) {
 		buf[strcspn(buf, "\n")] = 0;
 		return derr_set(e, 0, "%s", buf);
 	}

@@ -132,7 +132,7 @@ static _Noreturn void exec_child(struct xctx *x, int sock)
 	if (proc_chdir(&x->proc, &e) < 0 || proc_find_exec(&x->proc, exe, sizeof exe, &e) < 0 ||
 	    proc_set_limits(&x->proc, &e) < 0 || proc_become(&ps, &notify, &e) < 0)
 		goto fail;
-	proc_cloexec_from(3 + x->o->preserve_fds, -1);
+	proc_fds_from(3 + x->o->preserve_fds, NULL, 0, false);
 	proc_exec(exe, &x->proc, &e);
 fail:
 	sync_send(sock, SYNC_ERROR, 0, &e, -1);
@@ -266,7 +266,7 @@ static _Noreturn void exec_shim(struct xctx *x, const char *sock, int report)
 	memcpy(keep + 2, x->ns_fds, sizeof x->ns_fds);
 	setsid();
 	stdio_to_devnull();
-	proc_close_fds(3, keep, ARRAY_SIZE(keep));
+	proc_fds_from(3, keep, ARRAY_SIZE(keep), true);
 	cleanup_free char *log = xasprintf("%s/logs/exec_console.log", x->dir);
 	int lfd = term_shim_listen(sock, &e);
 	pid_t pid = lfd < 0 ? -1 : exec_start(x, &pty, &e);
@@ -286,7 +286,6 @@ static int exec_with_shim(struct xctx *x, struct derr *e)
 {
 	cleanup_free char *sock = xasprintf("%s/exec_tty.sock", x->dir);
 	char msg[ERR_MSG_MAX];
-	ssize_t n, len = 0;
 	int p[2];
 	if (pipe2(p, O_CLOEXEC) < 0)
 		return derr_sys(e, "pipe");
@@ -298,10 +297,8 @@ static int exec_with_shim(struct xctx *x, struct derr *e)
 		exec_shim(x, sock, p[1]);
 	}
 	close(p[1]);
-	while ((n = read(p[0], msg + len, sizeof msg - 1 - (size_t)len)) > 0 || (n < 0 && errno == EINTR))
-		len += n > 0 ? n : 0;
+	size_t len = read_all(p[0], msg, sizeof msg);
 	close(p[0]);
-	msg[len] = 0;
 	if (len > 0)
 		return derr_set(e, 0, "%s", msg);
 	return term_attach(sock, NULL, e) < 0 ? -1 : 0;

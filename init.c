@@ -170,7 +170,7 @@ _Noreturn void init_main(struct init_args *a)
 	 * the caller's pipes. Keep only ours and the preserved ones. */
 	int keep[NS_COUNT + 2] = {a->sync_fd, a->fifo_fd};
 	memcpy(keep + 2, a->join_fds, sizeof a->join_fds);
-	proc_close_fds(3 + a->preserve_fds, keep, ARRAY_SIZE(keep));
+	proc_fds_from(3 + a->preserve_fds, keep, ARRAY_SIZE(keep), true);
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	prctl(PR_SET_DUMPABLE, 0); /* no /proc/PID/exe games until exec (CVE-2019-5736) */
 	if (sync_recv(a->sync_fd, &m, NULL, &e) < 0)
@@ -197,7 +197,7 @@ _Noreturn void init_main(struct init_args *a)
 		report_late(out, fifo, &e);
 	/* The sync socket and the fifo are close-on-exec: the parent's read
 	 * returns EOF exactly when exec succeeded. */
-	proc_cloexec_from(3 + a->preserve_fds, -1);
+	proc_fds_from(3 + a->preserve_fds, NULL, 0, false);
 	proc_exec(exe, &c->process, &e);
 	report_late(out, fifo, &e);
 }

@@ -161,7 +161,7 @@ int proc_become(const struct proc_spec *s, int *notify_fd, struct derr *e)
 	return 0;
 }
 
-void proc_close_fds(int first, const int *keep, size_t n)
+void proc_fds_from(int first, const int *keep, size_t n, bool close_them)
 {
 	cleanup_dir DIR *d = opendir("/proc/self/fd");
 	struct dirent *de;
@@ -172,22 +172,12 @@ void proc_close_fds(int first, const int *keep, size_t n)
 		bool kept = de->d_name[0] == '.' || fd < first || fd == dirfd(d);
 		for (size_t i = 0; i < n && !kept; i++)
 			kept = keep[i] == fd;
-		if (!kept)
-			close(fd);
-	}
-}
-
-void proc_cloexec_from(int first, int keep)
-{
-	cleanup_dir DIR *d = opendir("/proc/self/fd");
-	struct dirent *de;
-	if (!d)
-		return;
-	while ((de = readdir(d))) {
-		int fd = atoi(de->d_name);
-		if (de->d_name[0] == '.' || fd < first || fd == keep || fd == dirfd(d))
+		if (kept)
 			continue;
-		fcntl(fd, F_SETFD, FD_CLOEXEC);
+		if (close_them)
+			close(fd);
+		else
+			fcntl(fd, F_SETFD, FD_CLOEXEC);
 	}
 }
 

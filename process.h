@@ -26,10 +26,9 @@ int proc_set_user(const struct oci_process *p, struct derr *e);
  * no_new_privs and seccomp (loaded before the uid change when
  * no_new_privs is off, since the kernel then wants CAP_SYS_ADMIN). */
 int proc_become(const struct proc_spec *s, int *notify_fd, struct derr *e);
-/* Close every fd >= first except those in keep[0..n). */
-void proc_close_fds(int first, const int *keep, size_t n);
-/* Mark every fd >= 3 + preserve_fds close-on-exec (except `keep`). */
-void proc_cloexec_from(int first, int keep);
+/* Every fd >= first except those in keep[0..n): closed, or (close_them
+ * false) marked close-on-exec. */
+void proc_fds_from(int first, const int *keep, size_t n, bool close_them);
 /* Apply linux.sysctl (after pivot_root, in the container's /proc/sys). */
 int proc_sysctl(const struct oci_linux *l, struct derr *e);
 /* execve path with args and env; returns only on failure. */

@@ -95,6 +95,16 @@ for d in bin sbin usr lib lib64 etc repo modules init2 vm-tests; do
 	[ -e "/$d" ] && cp -a "/$d" /newroot/
 done
 mkdir -p /newroot/proc /newroot/sys /newroot/dev /newroot/tmp /newroot/run /newroot/root
+# Droplet on the initramfs itself, as our users ship it: pivot_root is not
+# allowed on the rootfs, so this exercises the MS_MOVE + chroot fallback.
+# tests/initramfs.bats reads the result in stage 2.
+mkdir -p /ib/rootfs/bin /ib/rootfs/proc /ib/rootfs/dev /ib/rootfs/sys /ib/rootfs/tmp /ib/rootfs/etc
+cp /bin/busybox /ib/rootfs/bin/busybox
+for a in sh echo cat grep; do ln -s busybox /ib/rootfs/bin/$a; done
+/repo/bin/droplet spec --output /ib --ns pid --ns mount --ns uts --ns ipc --hostname initramfs \
+	--command "sh -c 'echo initramfs-ok; grep -c . /proc/self/mountinfo >/dev/null; cat /proc/1/comm'" >/dev/null 2>&1
+out=$(/repo/bin/droplet --root /run/droplet-ib run --bundle /ib i1 2>/newroot/initramfs-stderr)
+echo "$? $(echo $out)" >/newroot/initramfs-result
 mount --move /dev /newroot/dev
 umount /proc
 exec switch_root /newroot /init2
