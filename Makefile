@@ -106,10 +106,10 @@ vmtest: bin/droplet bin/probe
 demo: bin/droplet
 	tools/demo.sh
 
-test: unit fuzz-run bats vmtest
+test: format-check unit fuzz-run bats vmtest
 
 format-check:
-	clang-format --dry-run --Werror $(SRCS) $(HDRS) tests/unit/*.c tests/*.c fuzz/*.c
+	clang-format --dry-run --Werror $(SRCS) $(HDRS) tests/unit/*.c tests/unit/*.h tests/*.c fuzz/*.c bench/*.c
 
 install: bin/droplet
 	install -D -m 0755 bin/droplet $(DESTDIR)$(PREFIX)/bin/droplet

@@ -109,7 +109,7 @@ void log_msg(enum log_level lvl, const char *fmt, ...)
 			strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%S", &tm);
 			json_escape_to(esc, sizeof esc, msg);
 			dprintf(log_fd, "{\"level\":\"%s\",\"msg\":\"%s\",\"time\":\"%s.%09ldZ\"}\n", names[lvl], esc,
-				ts, now.tv_nsec);
+			        ts, now.tv_nsec);
 		} else {
 			write_all(log_fd, line, strlen(line));
 		}

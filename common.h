@@ -19,15 +19,15 @@
 #undef linux
 
 #define DROPLET_VERSION "0.1.0"
-#define OCI_VERSION "1.2.0"
+#define OCI_VERSION     "1.2.0"
 
 #define ERR_MSG_MAX 1024
 
 /* An error lives on the caller's stack and is passed last. Fallible
  * functions return 0 on success, -1 on failure with *e filled in. */
 struct derr {
-	int errnum;             /* errno value, 0 when not a system error */
-	char msg[ERR_MSG_MAX];  /* "what \"value\": reason", no trailing newline */
+	int errnum;            /* errno value, 0 when not a system error */
+	char msg[ERR_MSG_MAX]; /* "what \"value\": reason", no trailing newline */
 };
 
 #define PRINTF(a, b) __attribute__((format(printf, a, b)))
@@ -46,7 +46,7 @@ enum log_level { LOG_ERROR, LOG_WARN, LOG_INFO, LOG_DEBUG };
 extern int log_verbosity; /* messages above this level are dropped */
 void log_setup(const char *path, bool json, bool debug);
 void log_msg(enum log_level lvl, const char *fmt, ...) PRINTF(2, 3);
-#define log_warn(...) log_msg(LOG_WARN, __VA_ARGS__)
+#define log_warn(...)  log_msg(LOG_WARN, __VA_ARGS__)
 #define log_debug(...) log_msg(LOG_DEBUG, __VA_ARGS__)
 /* Print e as an error line ("droplet: <msg>"). */
 void log_err(const struct derr *e);
@@ -59,23 +59,52 @@ char *xstrdup(const char *s);
 char *xasprintf(const char *fmt, ...) PRINTF(1, 2);
 
 /* Cleanup attributes. */
-static inline void cleanup_freep(void *p) { free(*(void **)p); }
-static inline void cleanup_fdp(int *fd) { if (*fd >= 0) { int s = errno; close(*fd); errno = s; } }
-static inline void cleanup_filep(FILE **f) { if (*f) fclose(*f); }
-static inline void cleanup_dirp(DIR **d) { if (*d) closedir(*d); }
+static inline void cleanup_freep(void *p)
+{
+	free(*(void **)p);
+}
+static inline void cleanup_fdp(int *fd)
+{
+	if (*fd >= 0) {
+		int s = errno;
+		close(*fd);
+		errno = s;
+	}
+}
+static inline void cleanup_filep(FILE **f)
+{
+	if (*f)
+		fclose(*f);
+}
+static inline void cleanup_dirp(DIR **d)
+{
+	if (*d)
+		closedir(*d);
+}
 #define cleanup_free __attribute__((cleanup(cleanup_freep)))
-#define cleanup_fd __attribute__((cleanup(cleanup_fdp)))
+#define cleanup_fd   __attribute__((cleanup(cleanup_fdp)))
 #define cleanup_file __attribute__((cleanup(cleanup_filep)))
-#define cleanup_dir __attribute__((cleanup(cleanup_dirp)))
-static inline void *steal_ptr(void *pp) { void **p = pp; void *r = *p; *p = NULL; return r; }
+#define cleanup_dir  __attribute__((cleanup(cleanup_dirp)))
+static inline void *steal_ptr(void *pp)
+{
+	void **p = pp;
+	void *r = *p;
+	*p = NULL;
+	return r;
+}
 #define steal_pointer(pp) (0 ? (*(pp)) : steal_ptr(pp))
-static inline int steal_fd(int *fd) { int r = *fd; *fd = -1; return r; }
+static inline int steal_fd(int *fd)
+{
+	int r = *fd;
+	*fd = -1;
+	return r;
+}
 
 /* A bump arena: everything parsed from one document lives and dies together. */
 struct arena {
 	struct arena_block *head;
 };
-void *arena_alloc(struct arena *a, size_t n);          /* zeroed, 16-aligned */
+void *arena_alloc(struct arena *a, size_t n); /* zeroed, 16-aligned */
 char *arena_strdup(struct arena *a, const char *s);
 char *arena_strndup(struct arena *a, const char *s, size_t n);
 void arena_free(struct arena *a);

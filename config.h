@@ -17,8 +17,8 @@ struct json_value;
 enum ns_type { NS_CGROUP, NS_IPC, NS_MNT, NS_NET, NS_PID, NS_TIME, NS_USER, NS_UTS, NS_COUNT };
 
 struct oci_namespace {
-	bool present;   /* listed in linux.namespaces */
-	char *path;     /* join this one instead of creating (NULL: create) */
+	bool present; /* listed in linux.namespaces */
+	char *path;   /* join this one instead of creating (NULL: create) */
 };
 
 struct oci_idmap {
@@ -27,28 +27,28 @@ struct oci_idmap {
 
 /* ---- mounts ---- */
 struct oci_mount {
-	char *destination;  /* absolute, inside the container */
-	char *type;         /* may be NULL (bind) */
-	char *source;       /* may be NULL */
-	char **options;     /* as written */
+	char *destination; /* absolute, inside the container */
+	char *type;        /* may be NULL (bind) */
+	char *source;      /* may be NULL */
+	char **options;    /* as written */
 	size_t n_options;
 	/* parsed from options by the loader: */
-	unsigned long flags;        /* MS_* to set (MS_RDONLY, MS_NOSUID, MS_BIND, MS_REC, ...) */
-	unsigned long clear_flags;  /* MS_* explicitly cleared (rw, suid, dev, exec, ...) */
-	unsigned long propagation;  /* MS_PRIVATE|MS_SLAVE|MS_SHARED|MS_UNBINDABLE [|MS_REC] or 0 */
+	unsigned long flags;              /* MS_* to set (MS_RDONLY, MS_NOSUID, MS_BIND, MS_REC, ...) */
+	unsigned long clear_flags;        /* MS_* explicitly cleared (rw, suid, dev, exec, ...) */
+	unsigned long propagation;        /* MS_PRIVATE|MS_SLAVE|MS_SHARED|MS_UNBINDABLE [|MS_REC] or 0 */
 	unsigned long attr_set, attr_clr; /* MOUNT_ATTR_* for recursive r* options (rro, rnosuid, ...) */
-	char *data;                 /* remaining fs-specific options, comma-joined (NULL if none) */
-	bool bind;                  /* bind or rbind (MS_BIND set; MS_REC with rbind) */
+	char *data;                       /* remaining fs-specific options, comma-joined (NULL if none) */
+	bool bind;                        /* bind or rbind (MS_BIND set; MS_REC with rbind) */
 	bool tmpcopyup;
-	bool idmap, ridmap;         /* "idmap"/"ridmap" options */
+	bool idmap, ridmap; /* "idmap"/"ridmap" options */
 	struct oci_idmap *uid_mappings, *gid_mappings;
 	size_t n_uid_mappings, n_gid_mappings;
 };
 
 /* ---- process ---- */
 struct oci_rlimit {
-	int resource;      /* RLIMIT_* */
-	char *name;        /* "RLIMIT_NOFILE" */
+	int resource; /* RLIMIT_* */
+	char *name;   /* "RLIMIT_NOFILE" */
 	uint64_t soft, hard;
 };
 
@@ -58,16 +58,23 @@ struct oci_user {
 	uint32_t umask;
 	uint32_t *additional_gids;
 	size_t n_additional_gids;
-	char *username;    /* windows only; kept */
+	char *username; /* windows only; kept */
 };
 
-enum cap_set { CAP_SET_BOUNDING, CAP_SET_EFFECTIVE, CAP_SET_INHERITABLE, CAP_SET_PERMITTED, CAP_SET_AMBIENT, CAP_SET_COUNT };
+enum cap_set {
+	CAP_SET_BOUNDING,
+	CAP_SET_EFFECTIVE,
+	CAP_SET_INHERITABLE,
+	CAP_SET_PERMITTED,
+	CAP_SET_AMBIENT,
+	CAP_SET_COUNT
+};
 
 struct oci_caps {
 	bool present;                 /* process.capabilities given */
 	uint64_t sets[CAP_SET_COUNT]; /* bit N = capability N */
-	/* names listed that the running kernel lacks are resolved by caps.c at
-	 * apply time; the loader only rejects names unknown to Droplet. */
+	                              /* names listed that the running kernel lacks are resolved by caps.c at
+	                               * apply time; the loader only rejects names unknown to Droplet. */
 };
 
 struct oci_process {
@@ -78,31 +85,31 @@ struct oci_process {
 	struct oci_user user;
 	char **args;
 	size_t n_args;
-	char *command_line;           /* windows; kept */
-	char **env;                   /* "K=V" */
+	char *command_line; /* windows; kept */
+	char **env;         /* "K=V" */
 	size_t n_env;
-	char *cwd;                    /* absolute */
+	char *cwd; /* absolute */
 	struct oci_caps caps;
 	struct oci_rlimit *rlimits;
 	size_t n_rlimits;
 	bool no_new_privileges;
-	char *apparmor_profile;       /* process.apparmorProfile, else Raind's linux.apparmorProfile */
+	char *apparmor_profile; /* process.apparmorProfile, else Raind's linux.apparmorProfile */
 	bool has_oom_score_adj;
 	int oom_score_adj;
 	char *selinux_label;
 	bool has_io_priority;
-	int io_priority_class;        /* IOPRIO_CLASS_RT/BE/IDLE */
+	int io_priority_class; /* IOPRIO_CLASS_RT/BE/IDLE */
 	int io_priority;
 	bool has_scheduler;
 	struct {
-		int policy;           /* SCHED_* */
+		int policy; /* SCHED_* */
 		int nice, priority;
-		uint32_t flags;       /* SCHED_FLAG_* */
+		uint32_t flags; /* SCHED_FLAG_* */
 		uint64_t runtime, deadline, period;
 	} scheduler;
 	struct {
 		bool present;
-		uint64_t *cpus;       /* bitmask words; NULL when not set */
+		uint64_t *cpus;            /* bitmask words; NULL when not set */
 		char *cpus_str, *mems_str; /* linux.intelRdt-like strings as written */
 		char *initial, *final;     /* process.execCPUAffinity.initial/final, as written ("0-3,7") */
 	} exec_cpu_affinity;
@@ -110,16 +117,16 @@ struct oci_process {
 
 /* ---- linux ---- */
 struct oci_device {
-	char type;            /* 'c', 'b', 'u', 'p' */
+	char type; /* 'c', 'b', 'u', 'p' */
 	char *path;
 	int64_t major, minor;
 	bool has_file_mode, has_uid, has_gid;
 	uint32_t file_mode, uid, gid;
 };
 
-struct oci_device_cgroup {   /* linux.resources.devices[] */
+struct oci_device_cgroup { /* linux.resources.devices[] */
 	bool allow;
-	char type;            /* 'a', 'c', 'b' */
+	char type; /* 'a', 'c', 'b' */
 	bool has_major, has_minor;
 	int64_t major, minor; /* -1 = wildcard */
 	char access[4];       /* subset of "rwm" */
@@ -141,8 +148,14 @@ struct oci_kv {
 };
 
 /* Optional int64 / uint64 */
-struct opt_i64 { bool set; int64_t v; };
-struct opt_u64 { bool set; uint64_t v; };
+struct opt_i64 {
+	bool set;
+	int64_t v;
+};
+struct opt_u64 {
+	bool set;
+	uint64_t v;
+};
 
 struct oci_resources {
 	bool present;
@@ -160,41 +173,54 @@ struct oci_resources {
 		struct opt_i64 quota, realtime_runtime, idle;
 		char *cpus, *mems;
 	} cpu;
-	struct { struct opt_i64 limit; } pids;
+	struct {
+		struct opt_i64 limit;
+	} pids;
 	struct {
 		bool has_weight, has_leaf_weight;
 		uint16_t weight, leaf_weight;
 		struct oci_weight_dev *weight_device;
 		size_t n_weight_device;
-		struct oci_throttle_dev *throttle_read_bps, *throttle_write_bps, *throttle_read_iops, *throttle_write_iops;
+		struct oci_throttle_dev *throttle_read_bps, *throttle_write_bps, *throttle_read_iops,
+		    *throttle_write_iops;
 		size_t n_throttle_read_bps, n_throttle_write_bps, n_throttle_read_iops, n_throttle_write_iops;
 	} block_io;
-	struct { char *page_size; uint64_t limit; } *hugepage_limits;
+	struct {
+		char *page_size;
+		uint64_t limit;
+	} * hugepage_limits;
 	size_t n_hugepage_limits;
 	struct {
 		bool has_class_id;
 		uint32_t class_id;
-		struct { char *name; uint32_t priority; } *priorities;
+		struct {
+			char *name;
+			uint32_t priority;
+		} * priorities;
 		size_t n_priorities;
 	} network;
-	struct { char *device; bool has_hca_handles, has_hca_objects; uint32_t hca_handles, hca_objects; } *rdma;
+	struct {
+		char *device;
+		bool has_hca_handles, has_hca_objects;
+		uint32_t hca_handles, hca_objects;
+	} * rdma;
 	size_t n_rdma;
-	struct oci_kv *unified;  /* linux.resources.unified: file name -> value */
+	struct oci_kv *unified; /* linux.resources.unified: file name -> value */
 	size_t n_unified;
 };
 
 /* seccomp: enums are owned by seccomp_bpf.h; the loader maps names with
  * bpf_action_from_name() etc. Kept as ints here so config.h stays small. */
 struct oci_seccomp_arg {
-	unsigned index;        /* 0..5 */
+	unsigned index; /* 0..5 */
 	uint64_t value, value_two;
-	int op;                /* enum bpf_op */
+	int op; /* enum bpf_op */
 };
 
 struct oci_seccomp_rule {
 	char **names;
 	size_t n_names;
-	int action;            /* enum bpf_action */
+	int action; /* enum bpf_action */
 	bool has_errno_ret;
 	uint32_t errno_ret;
 	struct oci_seccomp_arg *args;
@@ -203,12 +229,12 @@ struct oci_seccomp_rule {
 
 struct oci_seccomp {
 	bool present;
-	int default_action;    /* enum bpf_action */
+	int default_action; /* enum bpf_action */
 	bool has_default_errno_ret;
 	uint32_t default_errno_ret;
-	int *archs;            /* enum bpf_arch */
+	int *archs; /* enum bpf_arch */
 	size_t n_archs;
-	unsigned flags;        /* SECCOMP_FILTER_FLAG_* */
+	unsigned flags; /* SECCOMP_FILTER_FLAG_* */
 	char *listener_path, *listener_metadata;
 	struct oci_seccomp_rule *syscalls;
 	size_t n_syscalls;
@@ -237,8 +263,8 @@ struct oci_linux {
 	bool has_masked_paths, has_readonly_paths;
 	char *mount_label;
 	bool has_personality;
-	unsigned long personality;      /* PER_LINUX / PER_LINUX32 */
-	bool intel_rdt;                 /* present: rejected at create with a message */
+	unsigned long personality; /* PER_LINUX / PER_LINUX32 */
+	bool intel_rdt;            /* present: rejected at create with a message */
 };
 
 /* ---- hooks ---- */
@@ -248,19 +274,19 @@ enum hook_phase {
 	HOOK_CREATE_CONTAINER,
 	HOOK_START_CONTAINER,
 	HOOK_POSTSTART,
-	HOOK_STOP_CONTAINER,  /* Raind extension */
+	HOOK_STOP_CONTAINER, /* Raind extension */
 	HOOK_POSTSTOP,
 	HOOK_PHASE_COUNT
 };
 
 struct oci_hook {
 	char *path;
-	char **args;      /* argv, argv0 first; may be empty (then argv0 = path) */
+	char **args; /* argv, argv0 first; may be empty (then argv0 = path) */
 	size_t n_args;
 	char **env;
 	size_t n_env;
 	bool has_timeout;
-	int timeout;      /* seconds, > 0 */
+	int timeout; /* seconds, > 0 */
 };
 
 struct oci_hooks {
@@ -270,20 +296,20 @@ struct oci_hooks {
 
 /* ---- Raind annotations ---- */
 struct raind_net {
-	bool present;               /* io.raind.net.config given */
-	char *host_interface;       /* name the peer is created with in the container ("eth0") */
-	char *bridge_interface;     /* "raind0" */
-	char *if_name;              /* veth end that stays on the host ("rd_<id>") */
-	char *address;              /* "10.166.0.2/24" (may be NULL) */
-	char *gateway;              /* "10.166.0.254" (may be NULL) */
+	bool present;           /* io.raind.net.config given */
+	char *host_interface;   /* name the peer is created with in the container ("eth0") */
+	char *bridge_interface; /* "raind0" */
+	char *if_name;          /* veth end that stays on the host ("rd_<id>") */
+	char *address;          /* "10.166.0.2/24" (may be NULL) */
+	char *gateway;          /* "10.166.0.254" (may be NULL) */
 	char **dns;
 	size_t n_dns;
 };
 
 struct raind_image {
-	bool present;               /* io.raind.image.config given */
-	char *rootfs_type;          /* "overlay" */
-	char **layers;              /* lowerdirs, top first as given */
+	bool present;      /* io.raind.image.config given */
+	char *rootfs_type; /* "overlay" */
+	char **layers;     /* lowerdirs, top first as given */
 	size_t n_layers;
 	char *upper_dir, *work_dir;
 };
@@ -293,7 +319,7 @@ struct oci_config {
 	struct arena arena;
 	char *oci_version;
 	struct {
-		char *path;            /* as written (may be relative to the bundle) */
+		char *path; /* as written (may be relative to the bundle) */
 		bool readonly;
 	} root;
 	char *hostname, *domainname;
@@ -321,9 +347,9 @@ int config_load_process(const char *path, struct oci_config *cfg, struct oci_pro
 void config_free(struct oci_config *cfg);
 
 /* Name tables shared with other modules */
-const char *ns_type_name(enum ns_type t);   /* "pid", "network", "mount", ... (OCI names) */
-int ns_type_from_name(const char *name);    /* -1 if unknown */
-const char *hook_phase_name(enum hook_phase p);  /* "prestart", "createRuntime", ... */
+const char *ns_type_name(enum ns_type t);       /* "pid", "network", "mount", ... (OCI names) */
+int ns_type_from_name(const char *name);        /* -1 if unknown */
+const char *hook_phase_name(enum hook_phase p); /* "prestart", "createRuntime", ... */
 const char *config_annotation(const struct oci_config *cfg, const char *key);
 
 #endif

@@ -28,7 +28,7 @@
 
 struct ctr {
 	const struct create_opts *o;
-	bool run;                   /* created for run: no exec.fifo */
+	bool run; /* created for run: no exec.fifo */
 	char dir[PATH_MAX], bundle[PATH_MAX], rootfs[PATH_MAX];
 	struct oci_config cfg;
 	struct bpf_program bpf;
@@ -158,15 +158,14 @@ static pid_t do_clone(struct ctr *c, unsigned long flags)
 {
 	struct {
 		uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls, set_tid,
-			set_tid_size, cgroup;
+		    set_tid_size, cgroup;
 	} args = {.flags = flags, .exit_signal = SIGCHLD};
 	if (c->cg.dirfd >= 0) {
 		args.flags |= CLONE_INTO_CGROUP;
 		args.cgroup = (uint64_t)c->cg.dirfd;
 	}
 	long pid = syscall(SYS_clone3, &args, sizeof args);
-	if (pid >= 0 || (errno != ENOSYS && errno != E2BIG && errno != EINVAL && errno != EBUSY &&
-			 errno != EOPNOTSUPP))
+	if (pid >= 0 || (errno != ENOSYS && errno != E2BIG && errno != EINVAL && errno != EBUSY && errno != EOPNOTSUPP))
 		return (pid_t)pid;
 	c->cg_done = false; /* not placed by clone3: write cgroup.procs later */
 	return (pid_t)syscall(SYS_clone, (flags & ~(unsigned long)CLONE_NEWTIME) | SIGCHLD, 0, 0, 0, 0);
@@ -180,7 +179,8 @@ static int spawn(struct ctr *c, struct derr *e)
 	if (ns_open_joins(l, c->join_fds, e) < 0)
 		return -1;
 	if (c->join_fds[NS_USER] >= 0 && (flags & CLONE_NEWPID))
-		return derr_set(e, 0, "linux.namespaces: joining a user namespace while creating a pid namespace is not supported");
+		return derr_set(
+		    e, 0, "linux.namespaces: joining a user namespace while creating a pid namespace is not supported");
 	if (c->join_fds[NS_USER] >= 0) /* created after setns(user) in the child: not supported either */
 		flags &= ~(unsigned long)(CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWCGROUP);
 	if (ns_join(c->join_fds, NS_PID, e) < 0) /* pid: for our children */
@@ -202,11 +202,21 @@ static int spawn(struct ctr *c, struct derr *e)
 		log = xasprintf("%s/init.log", dir);
 	}
 	struct init_args a = {
-		.cfg = &c->cfg, .id = c->o->id, .bundle = c->bundle, .rootfs = c->rootfs, .state_dir = c->dir,
-		.sync_fd = sp[1], .fifo_fd = c->fifo_fd, .bpf = c->cfg.linux.seccomp.present ? &c->bpf : NULL,
-		.log_path = log, .tty = c->o->tty || c->cfg.process.terminal, .keep_pdeathsig = c->run && !c->o->detach,
-		.preserve_fds = c->o->preserve_fds + c->o->listen_fds, .new_userns = flags & CLONE_NEWUSER,
-		.new_netns = flags & CLONE_NEWNET, .new_pidns = flags & CLONE_NEWPID,
+	    .cfg = &c->cfg,
+	    .id = c->o->id,
+	    .bundle = c->bundle,
+	    .rootfs = c->rootfs,
+	    .state_dir = c->dir,
+	    .sync_fd = sp[1],
+	    .fifo_fd = c->fifo_fd,
+	    .bpf = c->cfg.linux.seccomp.present ? &c->bpf : NULL,
+	    .log_path = log,
+	    .tty = c->o->tty || c->cfg.process.terminal,
+	    .keep_pdeathsig = c->run && !c->o->detach,
+	    .preserve_fds = c->o->preserve_fds + c->o->listen_fds,
+	    .new_userns = flags & CLONE_NEWUSER,
+	    .new_netns = flags & CLONE_NEWNET,
+	    .new_pidns = flags & CLONE_NEWPID,
 	};
 	memcpy(a.join_fds, c->join_fds, sizeof a.join_fds);
 	c->cg_done = c->cg.dirfd >= 0;

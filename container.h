@@ -6,17 +6,17 @@
 #include "state.h"
 
 struct create_opts {
-	const char *root;           /* state root (resolved) */
+	const char *root; /* state root (resolved) */
 	const char *id;
-	const char *bundle;         /* NULL: Raind layout (<root>/<id> with config.json, else cwd) */
+	const char *bundle; /* NULL: Raind layout (<root>/<id> with config.json, else cwd) */
 	const char *pid_file;
 	const char *console_socket;
-	bool raind;                 /* Raind front door: monitor process, logs/ */
-	bool tty;                   /* Raind -t / run -t: force a terminal */
-	bool interactive;           /* run -i: stdin stays attached */
-	bool detach;                /* run -d */
+	bool raind;       /* Raind front door: monitor process, logs/ */
+	bool tty;         /* Raind -t / run -t: force a terminal */
+	bool interactive; /* run -i: stdin stays attached */
+	bool detach;      /* run -d */
 	int preserve_fds;
-	int listen_fds;             /* $LISTEN_FDS: socket activation, passed after the preserved fds */
+	int listen_fds; /* $LISTEN_FDS: socket activation, passed after the preserved fds */
 };
 
 int container_create(const struct create_opts *o, struct derr *e);
@@ -41,8 +41,7 @@ int container_events(const char *root, const char *id, bool stats, int interval,
 int container_cleanup(const char *dir, struct cstate *st, const struct oci_config *cfg, struct derr *e);
 struct cg;
 /* Load <root>/<id>/state.json under the container's lock (*lock to close). */
-int container_open(const char *root, const char *id, char *dir, size_t n, int *lock, struct cstate *s,
-		   struct derr *e);
+int container_open(const char *root, const char *id, char *dir, size_t n, int *lock, struct cstate *s, struct derr *e);
 /* Open the container's cgroup recorded in its state. */
 int container_cg_open(const struct cstate *s, struct cg *cg, struct derr *e);
 /* Parse "TERM", "SIGTERM", "15" -> 15; -1 when unknown. */
@@ -53,16 +52,16 @@ int wait_pid_gone(pid_t pid, unsigned long long start_time, int timeout_ms);
 /* exec.c */
 struct exec_opts {
 	const char *root, *id;
-	const char *process_file;   /* --process */
-	char **argv;                /* command when no --process */
+	const char *process_file; /* --process */
+	char **argv;              /* command when no --process */
 	int argc;
-	char **env;                 /* --env, repeatable */
+	char **env; /* --env, repeatable */
 	int n_env;
-	const char *cwd, *user;     /* --cwd, --user uid[:gid] */
+	const char *cwd, *user; /* --cwd, --user uid[:gid] */
 	const char *pid_file, *console_socket;
 	bool tty, detach, interactive;
 	int preserve_fds;
-	bool raind;                 /* Raind `exec` form: logs/exec.log, returns at once */
+	bool raind; /* Raind `exec` form: logs/exec.log, returns at once */
 };
 int container_exec(const struct exec_opts *o, struct derr *e);
 #endif

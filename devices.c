@@ -14,14 +14,14 @@ static const struct {
 	const char *name;
 	unsigned major, minor;
 } default_devs[] = {
-	{"null", 1, 3}, {"zero", 1, 5}, {"full", 1, 7}, {"random", 1, 8}, {"urandom", 1, 9}, {"tty", 5, 0},
+    {"null", 1, 3}, {"zero", 1, 5}, {"full", 1, 7}, {"random", 1, 8}, {"urandom", 1, 9}, {"tty", 5, 0},
 };
 
 static const struct {
 	const char *name, *target;
 } dev_links[] = {
-	{"fd", "/proc/self/fd"},         {"stdin", "/proc/self/fd/0"}, {"stdout", "/proc/self/fd/1"},
-	{"stderr", "/proc/self/fd/2"},   {"core", "/proc/kcore"},      {"ptmx", "pts/ptmx"},
+    {"fd", "/proc/self/fd"},       {"stdin", "/proc/self/fd/0"}, {"stdout", "/proc/self/fd/1"},
+    {"stderr", "/proc/self/fd/2"}, {"core", "/proc/kcore"},      {"ptmx", "pts/ptmx"},
 };
 
 /* Open `name` in dirfd as a target to bind a device onto: created as an
@@ -63,8 +63,8 @@ static int bind_node(int dirfd, const char *name, const char *host, const char *
 /* One device node: mknod, or a bind of the host's node in a user namespace
  * (or wherever mknod gives EPERM). An existing node is replaced when
  * `replace` (linux.devices), else kept. */
-static int make_node(const struct rootfs_ctx *c, int dirfd, const char *name, mode_t mode, dev_t dev,
-		     const char *path, bool replace, struct derr *e)
+static int make_node(const struct rootfs_ctx *c, int dirfd, const char *name, mode_t mode, dev_t dev, const char *path,
+                     bool replace, struct derr *e)
 {
 	if (!c->userns) {
 		int r = mknodat(dirfd, name, mode, dev);
@@ -95,7 +95,7 @@ static int default_devices(const struct rootfs_ctx *c, int devfd, struct derr *e
 		if (listed(&c->cfg->linux, path))
 			continue;
 		if (make_node(c, devfd, default_devs[i].name, S_IFCHR | 0666,
-			      makedev(default_devs[i].major, default_devs[i].minor), path, false, e) < 0)
+		              makedev(default_devs[i].major, default_devs[i].minor), path, false, e) < 0)
 			return -1;
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(dev_links); i++) {
@@ -138,7 +138,7 @@ static int config_device(const struct rootfs_ctx *c, int rootfd, const struct oc
 	/* A bound host node keeps its owner: chown would change the host's. */
 	if ((d->has_uid || d->has_gid) && !c->userns &&
 	    fchownat(dirfd, base + 1, d->has_uid ? d->uid : (uid_t)-1, d->has_gid ? d->gid : (gid_t)-1,
-		     AT_SYMLINK_NOFOLLOW) < 0)
+	             AT_SYMLINK_NOFOLLOW) < 0)
 		return derr_sys(e, "chown \"%s\"", path);
 	return 0;
 }

@@ -71,30 +71,55 @@ static int parse_int(const char *cmd, const char *flag, const char *s)
 	return (int)v;
 }
 
-#define HELP_OPT {"help", no_argument, 0, 'h'}
+#define HELP_OPT                                                                                                       \
+	{                                                                                                              \
+		"help", no_argument, 0, 'h'                                                                            \
+	}
 
 static int create_like(struct gopts *g, int argc, char **argv, bool run)
 {
 	const char *cmd = run ? "run" : "create";
 	static const struct option longs[] = {
-		{"bundle", required_argument, 0, 'b'}, {"pid-file", required_argument, 0, 'p'},
-		{"console-socket", required_argument, 0, 'c'}, {"preserve-fds", required_argument, 0, 'P'},
-		{"tty", no_argument, 0, 't'}, {"interactive", no_argument, 0, 'i'}, {"detach", no_argument, 0, 'd'},
-		{"no-pivot", no_argument, 0, 'N'}, {"no-new-keyring", no_argument, 0, 'K'}, {"keep", no_argument, 0, 'k'},
-		HELP_OPT, {0, 0, 0, 0},
+	    {"bundle", required_argument, 0, 'b'},
+	    {"pid-file", required_argument, 0, 'p'},
+	    {"console-socket", required_argument, 0, 'c'},
+	    {"preserve-fds", required_argument, 0, 'P'},
+	    {"tty", no_argument, 0, 't'},
+	    {"interactive", no_argument, 0, 'i'},
+	    {"detach", no_argument, 0, 'd'},
+	    {"no-pivot", no_argument, 0, 'N'},
+	    {"no-new-keyring", no_argument, 0, 'K'},
+	    {"keep", no_argument, 0, 'k'},
+	    HELP_OPT,
+	    {0, 0, 0, 0},
 	};
 	struct create_opts o = {.root = g->root};
 	int c;
 	while ((c = next_opt(cmd, argc, argv, "+b:tidh", longs)) != -1) {
 		switch (c) {
-		case 'b': o.bundle = optarg; break;
-		case 'p': o.pid_file = optarg; break;
-		case 'c': o.console_socket = optarg; break;
-		case 'P': o.preserve_fds = parse_int(cmd, "--preserve-fds \"%s\": want a number", optarg); break;
-		case 't': o.tty = true; break;
-		case 'i': o.interactive = true; break;
-		case 'd': o.detach = true; break;
-		default: break; /* accepted for runc compatibility */
+		case 'b':
+			o.bundle = optarg;
+			break;
+		case 'p':
+			o.pid_file = optarg;
+			break;
+		case 'c':
+			o.console_socket = optarg;
+			break;
+		case 'P':
+			o.preserve_fds = parse_int(cmd, "--preserve-fds \"%s\": want a number", optarg);
+			break;
+		case 't':
+			o.tty = true;
+			break;
+		case 'i':
+			o.interactive = true;
+			break;
+		case 'd':
+			o.detach = true;
+			break;
+		default:
+			break; /* accepted for runc compatibility */
 		}
 	}
 	positional(cmd, argc, argv, 1, 1);
@@ -211,8 +236,8 @@ static int cmd_delete(struct gopts *g, int argc, char **argv)
 
 static int cmd_list(struct gopts *g, int argc, char **argv)
 {
-	static const struct option longs[] = {{"format", required_argument, 0, 'f'}, {"quiet", no_argument, 0, 'q'},
-					      HELP_OPT, {0, 0, 0, 0}};
+	static const struct option longs[] = {
+	    {"format", required_argument, 0, 'f'}, {"quiet", no_argument, 0, 'q'}, HELP_OPT, {0, 0, 0, 0}};
 	struct derr e = {0};
 	const char *format = NULL;
 	bool quiet = false;
@@ -252,8 +277,8 @@ static int cmd_update(struct gopts *g, int argc, char **argv)
 
 static int cmd_events(struct gopts *g, int argc, char **argv)
 {
-	static const struct option longs[] = {{"stats", no_argument, 0, 's'},
-					      {"interval", required_argument, 0, 'i'}, HELP_OPT, {0, 0, 0, 0}};
+	static const struct option longs[] = {
+	    {"stats", no_argument, 0, 's'}, {"interval", required_argument, 0, 'i'}, HELP_OPT, {0, 0, 0, 0}};
 	struct derr e = {0};
 	bool stats = false;
 	int interval = 5, c;
@@ -269,12 +294,18 @@ static int cmd_events(struct gopts *g, int argc, char **argv)
 static int cmd_exec(struct gopts *g, int argc, char **argv)
 {
 	static const struct option longs[] = {
-		{"process", required_argument, 0, 'p'}, {"detach", no_argument, 0, 'd'},
-		{"pid-file", required_argument, 0, 'P'}, {"tty", no_argument, 0, 't'},
-		{"interactive", no_argument, 0, 'i'}, {"console-socket", required_argument, 0, 'c'},
-		{"env", required_argument, 0, 'e'}, {"cwd", required_argument, 0, 'w'},
-		{"user", required_argument, 0, 'u'}, {"preserve-fds", required_argument, 0, 'F'},
-		HELP_OPT, {0, 0, 0, 0},
+	    {"process", required_argument, 0, 'p'},
+	    {"detach", no_argument, 0, 'd'},
+	    {"pid-file", required_argument, 0, 'P'},
+	    {"tty", no_argument, 0, 't'},
+	    {"interactive", no_argument, 0, 'i'},
+	    {"console-socket", required_argument, 0, 'c'},
+	    {"env", required_argument, 0, 'e'},
+	    {"cwd", required_argument, 0, 'w'},
+	    {"user", required_argument, 0, 'u'},
+	    {"preserve-fds", required_argument, 0, 'F'},
+	    HELP_OPT,
+	    {0, 0, 0, 0},
 	};
 	struct exec_opts o = {.root = g->root};
 	cleanup_free char **env = xcalloc((size_t)argc, sizeof *env);
@@ -282,17 +313,38 @@ static int cmd_exec(struct gopts *g, int argc, char **argv)
 	o.env = env;
 	while ((c = next_opt("exec", argc, argv, "+p:dtie:w:u:h", longs)) != -1) {
 		switch (c) {
-		case 'p': o.process_file = optarg; break;
-		case 'd': o.detach = true; break;
-		case 'P': o.pid_file = optarg; break;
-		case 't': o.tty = true; break;
-		case 'i': o.interactive = true; break;
-		case 'c': o.console_socket = optarg; break;
-		case 'e': env[o.n_env++] = optarg; break;
-		case 'w': o.cwd = optarg; break;
-		case 'u': o.user = optarg; break;
-		case 'F': o.preserve_fds = parse_int("exec", "--preserve-fds \"%s\": want a number", optarg); break;
-		default: break;
+		case 'p':
+			o.process_file = optarg;
+			break;
+		case 'd':
+			o.detach = true;
+			break;
+		case 'P':
+			o.pid_file = optarg;
+			break;
+		case 't':
+			o.tty = true;
+			break;
+		case 'i':
+			o.interactive = true;
+			break;
+		case 'c':
+			o.console_socket = optarg;
+			break;
+		case 'e':
+			env[o.n_env++] = optarg;
+			break;
+		case 'w':
+			o.cwd = optarg;
+			break;
+		case 'u':
+			o.user = optarg;
+			break;
+		case 'F':
+			o.preserve_fds = parse_int("exec", "--preserve-fds \"%s\": want a number", optarg);
+			break;
+		default:
+			break;
 		}
 	}
 	positional("exec", argc, argv, o.process_file ? 1 : 2, o.process_file ? 1 : -1);
@@ -348,42 +400,42 @@ static int cmd_seccomp_compile(struct gopts *g, int argc, char **argv)
 	if (config_load(argv[optind], &cfg, &e) < 0)
 		return fail(&e);
 	int r = cfg.linux.seccomp.present ? bpf_cmd_compile(&cfg.linux.seccomp, stdout, &e)
-					  : derr_set(&e, 0, "%s: linux.seccomp: not present", argv[optind]);
+	                                  : derr_set(&e, 0, "%s: linux.seccomp: not present", argv[optind]);
 	config_free(&cfg);
 	return r < 0 ? fail(&e) : 0;
 }
 
 static const struct cmd cmds[] = {
-	{"spec", cmd_spec, "usage: droplet spec [--bundle DIR] [--rootless] [Raind flags, see README] [--output DIR]\n"},
-	{"create", cmd_create,
-	 "usage: droplet create [-t] [--bundle DIR] [--pid-file FILE] [--console-socket SOCK] [--preserve-fds N] ID\n"
-	 "  Without --bundle/--pid-file/--console-socket: the Raind way (bundle <root>/ID, a monitor records the\n"
-	 "  exit, logs/init.log, -t starts the terminal shim on tty.sock).\n"},
-	{"start", cmd_start, "usage: droplet start ID\n"},
-	{"run", cmd_run,
-	 "usage: droplet run [-i] [-t] [-d] [--bundle DIR] [--pid-file FILE] [--console-socket SOCK] ID\n"
-	 "  create + start + wait; the exit code is the container's (128+N for signal N).\n"},
-	{"stop", cmd_stop, "usage: droplet stop [-t SECONDS] ID   (TERM, wait, then KILL; default 10 s)\n"},
-	{"kill", cmd_kill,
-	 "usage: droplet kill [--all] ID [SIGNAL]\n"
-	 "  SIGNAL: a name with or without SIG, or a number. Without SIGNAL: stop with a 3 s grace period.\n"},
-	{"delete", cmd_delete, "usage: droplet delete [--force] ID\n"},
-	{"exec", cmd_exec,
-	 "usage: droplet exec [-t] [-i] [-d] [--process FILE] [--pid-file FILE] [--console-socket SOCK]\n"
-	 "                    [-e K=V]... [--cwd DIR] [--user UID[:GID]] [--preserve-fds N] ID [CMD ARGS...]\n"},
-	{"attach", cmd_attach, "usage: droplet attach [--detach-keys KEYS] ID   (default keys ctrl-p,ctrl-q)\n"},
-	{"state", cmd_state, "usage: droplet state ID\n"},
-	{"list", cmd_list, "usage: droplet list [--format table|json] [-q]\n"},
-	{"ps", cmd_ps, "usage: droplet ps [--format table|json] ID\n"},
-	{"pause", cmd_pause, "usage: droplet pause ID\n"},
-	{"resume", cmd_resume, "usage: droplet resume ID\n"},
-	{"update", cmd_update,
-	 "usage: droplet update [-r FILE] [--memory N] [--memory-reservation N] [--memory-swap N] [--cpu-quota N]\n"
-	 "                      [--cpu-period N] [--cpu-shares N] [--cpuset-cpus LIST] [--cpuset-mems LIST]\n"
-	 "                      [--pids-limit N] ID\n"},
-	{"events", cmd_events, "usage: droplet events [--stats] [--interval SECONDS] ID\n"},
-	{"features", cmd_features, "usage: droplet features\n"},
-	{"seccomp-compile", cmd_seccomp_compile, "usage: droplet seccomp-compile CONFIG.JSON   (prints the BPF program)\n"},
+    {"spec", cmd_spec, "usage: droplet spec [--bundle DIR] [--rootless] [Raind flags, see README] [--output DIR]\n"},
+    {"create", cmd_create,
+     "usage: droplet create [-t] [--bundle DIR] [--pid-file FILE] [--console-socket SOCK] [--preserve-fds N] ID\n"
+     "  Without --bundle/--pid-file/--console-socket: the Raind way (bundle <root>/ID, a monitor records the\n"
+     "  exit, logs/init.log, -t starts the terminal shim on tty.sock).\n"},
+    {"start", cmd_start, "usage: droplet start ID\n"},
+    {"run", cmd_run,
+     "usage: droplet run [-i] [-t] [-d] [--bundle DIR] [--pid-file FILE] [--console-socket SOCK] ID\n"
+     "  create + start + wait; the exit code is the container's (128+N for signal N).\n"},
+    {"stop", cmd_stop, "usage: droplet stop [-t SECONDS] ID   (TERM, wait, then KILL; default 10 s)\n"},
+    {"kill", cmd_kill,
+     "usage: droplet kill [--all] ID [SIGNAL]\n"
+     "  SIGNAL: a name with or without SIG, or a number. Without SIGNAL: stop with a 3 s grace period.\n"},
+    {"delete", cmd_delete, "usage: droplet delete [--force] ID\n"},
+    {"exec", cmd_exec,
+     "usage: droplet exec [-t] [-i] [-d] [--process FILE] [--pid-file FILE] [--console-socket SOCK]\n"
+     "                    [-e K=V]... [--cwd DIR] [--user UID[:GID]] [--preserve-fds N] ID [CMD ARGS...]\n"},
+    {"attach", cmd_attach, "usage: droplet attach [--detach-keys KEYS] ID   (default keys ctrl-p,ctrl-q)\n"},
+    {"state", cmd_state, "usage: droplet state ID\n"},
+    {"list", cmd_list, "usage: droplet list [--format table|json] [-q]\n"},
+    {"ps", cmd_ps, "usage: droplet ps [--format table|json] ID\n"},
+    {"pause", cmd_pause, "usage: droplet pause ID\n"},
+    {"resume", cmd_resume, "usage: droplet resume ID\n"},
+    {"update", cmd_update,
+     "usage: droplet update [-r FILE] [--memory N] [--memory-reservation N] [--memory-swap N] [--cpu-quota N]\n"
+     "                      [--cpu-period N] [--cpu-shares N] [--cpuset-cpus LIST] [--cpuset-mems LIST]\n"
+     "                      [--pids-limit N] ID\n"},
+    {"events", cmd_events, "usage: droplet events [--stats] [--interval SECONDS] ID\n"},
+    {"features", cmd_features, "usage: droplet features\n"},
+    {"seccomp-compile", cmd_seccomp_compile, "usage: droplet seccomp-compile CONFIG.JSON   (prints the BPF program)\n"},
 };
 
 static const struct cmd *find_cmd(const char *name)
@@ -397,7 +449,7 @@ static const struct cmd *find_cmd(const char *name)
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: droplet [--root DIR] [--log FILE] [--log-format text|json] [--debug] COMMAND [ARGS]\n\n"
-		   "commands:\n");
+	           "commands:\n");
 	for (size_t i = 0; i < ARRAY_SIZE(cmds); i++)
 		fprintf(f, "  %s\n", cmds[i].name);
 	fprintf(f, "\nRun 'droplet COMMAND --help' for a command's options.\n");
@@ -406,10 +458,14 @@ static void usage(FILE *f)
 int main(int argc, char **argv)
 {
 	static const struct option longs[] = {
-		{"root", required_argument, 0, 'r'}, {"log", required_argument, 0, 'l'},
-		{"log-format", required_argument, 0, 'f'}, {"debug", no_argument, 0, 'd'},
-		{"systemd-cgroup", no_argument, 0, 's'}, {"version", no_argument, 0, 'v'},
-		{"help", no_argument, 0, 'h'}, {0, 0, 0, 0},
+	    {"root", required_argument, 0, 'r'},
+	    {"log", required_argument, 0, 'l'},
+	    {"log-format", required_argument, 0, 'f'},
+	    {"debug", no_argument, 0, 'd'},
+	    {"systemd-cgroup", no_argument, 0, 's'},
+	    {"version", no_argument, 0, 'v'},
+	    {"help", no_argument, 0, 'h'},
+	    {0, 0, 0, 0},
 	};
 	struct gopts g = {0};
 	const char *log = NULL, *format = "text";
@@ -417,14 +473,31 @@ int main(int argc, char **argv)
 	int c;
 	while ((c = getopt_long(argc, argv, "+vh", longs, NULL)) != -1) {
 		switch (c) {
-		case 'r': g.root = optarg; break;
-		case 'l': log = optarg; break;
-		case 'f': format = optarg; break;
-		case 'd': debug = true; break;
-		case 's': fprintf(stderr, "droplet: --systemd-cgroup: not supported (droplet writes cgroup v2 files itself)\n"); return 2;
-		case 'v': printf("droplet version %s\nspec: %s\n", DROPLET_VERSION, OCI_VERSION); return 0;
-		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return 2;
+		case 'r':
+			g.root = optarg;
+			break;
+		case 'l':
+			log = optarg;
+			break;
+		case 'f':
+			format = optarg;
+			break;
+		case 'd':
+			debug = true;
+			break;
+		case 's':
+			fprintf(stderr,
+			        "droplet: --systemd-cgroup: not supported (droplet writes cgroup v2 files itself)\n");
+			return 2;
+		case 'v':
+			printf("droplet version %s\nspec: %s\n", DROPLET_VERSION, OCI_VERSION);
+			return 0;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
 		}
 	}
 	if (strcmp(format, "text") != 0 && strcmp(format, "json") != 0) {

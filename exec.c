@@ -127,8 +127,10 @@ static _Noreturn void exec_child(struct xctx *x, int sock)
 			goto fail;
 		}
 	}
-	struct proc_spec ps = {.p = &x->proc, .seccomp = &x->cfg.linux.seccomp,
-			       .bpf = x->cfg.linux.seccomp.present ? &x->bpf : NULL, .preserve_fds = x->o->preserve_fds};
+	struct proc_spec ps = {.p = &x->proc,
+	                       .seccomp = &x->cfg.linux.seccomp,
+	                       .bpf = x->cfg.linux.seccomp.present ? &x->bpf : NULL,
+	                       .preserve_fds = x->o->preserve_fds};
 	if (proc_chdir(&x->proc, &e) < 0 || proc_find_exec(&x->proc, exe, sizeof exe, &e) < 0 ||
 	    proc_set_limits(&x->proc, &e) < 0 || proc_become(&ps, &notify, &e) < 0)
 		goto fail;
@@ -143,7 +145,7 @@ static pid_t spawn_exec(struct xctx *x, int sock_child, struct derr *e)
 {
 	struct {
 		uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls, set_tid,
-			set_tid_size, cgroup;
+		    set_tid_size, cgroup;
 	} args = {.exit_signal = SIGCHLD};
 	if (ns_join(x->ns_fds, NS_PID, e) < 0 || ns_join(x->ns_fds, NS_TIME, e) < 0)
 		return -1;

@@ -9,13 +9,20 @@
 #include "seccomp_bpf.h"
 
 static const char *const mount_options[] = {
-	"async", "atime", "bind", "defaults", "dev", "diratime", "dirsync", "exec", "lazytime", "mand",
-	"noatime", "nodev", "nodiratime", "noexec", "nolazytime", "nomand", "norelatime", "nostrictatime",
-	"nosuid", "nosymfollow", "private", "ratime", "rbind", "rdev", "rdiratime", "relatime", "remount",
-	"rexec", "rnoatime", "rnodev", "rnodiratime", "rnoexec", "rnorelatime", "rnostrictatime", "rnosuid",
-	"rnosymfollow", "ro", "rprivate", "rrelatime", "rro", "rrw", "rshared", "rslave", "rstrictatime",
-	"rsuid", "rsymfollow", "runbindable", "rw", "shared", "slave", "strictatime", "suid", "symfollow",
-	"sync", "unbindable",
+    "async",       "atime",          "bind",        "defaults",
+    "dev",         "diratime",       "dirsync",     "exec",
+    "lazytime",    "mand",           "noatime",     "nodev",
+    "nodiratime",  "noexec",         "nolazytime",  "nomand",
+    "norelatime",  "nostrictatime",  "nosuid",      "nosymfollow",
+    "private",     "ratime",         "rbind",       "rdev",
+    "rdiratime",   "relatime",       "remount",     "rexec",
+    "rnoatime",    "rnodev",         "rnodiratime", "rnoexec",
+    "rnorelatime", "rnostrictatime", "rnosuid",     "rnosymfollow",
+    "ro",          "rprivate",       "rrelatime",   "rro",
+    "rrw",         "rshared",        "rslave",      "rstrictatime",
+    "rsuid",       "rsymfollow",     "runbindable", "rw",
+    "shared",      "slave",          "strictatime", "suid",
+    "symfollow",   "sync",           "unbindable",
 };
 
 static void str_array(struct json_writer *w, const char *key, const char *const *v, size_t n)
@@ -30,8 +37,7 @@ static void str_array(struct json_writer *w, const char *key, const char *const 
 static void seccomp_features(struct json_writer *w)
 {
 	static const char *const flags[] = {"SECCOMP_FILTER_FLAG_TSYNC", "SECCOMP_FILTER_FLAG_LOG",
-					    "SECCOMP_FILTER_FLAG_SPEC_ALLOW",
-					    "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV"};
+	                                    "SECCOMP_FILTER_FLAG_SPEC_ALLOW", "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV"};
 	static const char *const archs[] = {"SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32"};
 	jw_key(w, "seccomp"), jw_obj_begin(w);
 	jw_key(w, "enabled"), jw_bool(w, true);

@@ -25,13 +25,13 @@ static _Noreturn void fail(int fd, struct derr *e)
 static char *hook_state(const struct init_args *a, int pid, enum cstatus st)
 {
 	struct cstate s = {
-		.id = (char *)a->id,
-		.status = st,
-		.pid = pid,
-		.bundle = (char *)a->bundle,
-		.rootfs = (char *)a->rootfs,
-		.annotations = a->cfg->annotations,
-		.n_annotations = a->cfg->n_annotations,
+	    .id = (char *)a->id,
+	    .status = st,
+	    .pid = pid,
+	    .bundle = (char *)a->bundle,
+	    .rootfs = (char *)a->rootfs,
+	    .annotations = a->cfg->annotations,
+	    .n_annotations = a->cfg->n_annotations,
 	};
 	return state_render(&s, false, 0);
 }
@@ -100,15 +100,15 @@ static int setup_container(struct init_args *a, int pid, char *exe, size_t exe_l
 	if (setup_namespaces(a, e) < 0 || setup_stdio(a, e) < 0)
 		return -1;
 	struct rootfs_ctx rc = {
-		.cfg = c,
-		.bundle = a->bundle,
-		.rootfs = a->rootfs,
-		.userns = a->new_userns || a->joined_userns,
-		.console_slave = -1,
-		.pty_master = a->tty ? &master : NULL,
-		.pty_slave = a->tty ? &slave : NULL,
-		.new_pid_ns = a->new_pidns,
-		.new_net_ns = a->new_netns,
+	    .cfg = c,
+	    .bundle = a->bundle,
+	    .rootfs = a->rootfs,
+	    .userns = a->new_userns || a->joined_userns,
+	    .console_slave = -1,
+	    .pty_master = a->tty ? &master : NULL,
+	    .pty_slave = a->tty ? &slave : NULL,
+	    .new_pid_ns = a->new_pidns,
+	    .new_net_ns = a->new_netns,
 	};
 	if (rootfs_prepare(&rc, e) < 0 || (a->tty && setup_tty(a, master, slave, e) < 0))
 		return -1;
@@ -190,8 +190,8 @@ _Noreturn void init_main(struct init_args *a)
 		if (hook_run_phase(&c->hooks, HOOK_START_CONTAINER, st, &e) < 0)
 			report_late(out, fifo, &e);
 	}
-	struct proc_spec ps = {.p = &c->process, .seccomp = &c->linux.seccomp, .bpf = a->bpf,
-			       .preserve_fds = a->preserve_fds};
+	struct proc_spec ps = {
+	    .p = &c->process, .seccomp = &c->linux.seccomp, .bpf = a->bpf, .preserve_fds = a->preserve_fds};
 	int notify_fd;
 	if (proc_become(&ps, &notify_fd, &e) < 0)
 		report_late(out, fifo, &e);

@@ -10,16 +10,16 @@ struct init_args {
 	const struct oci_config *cfg;
 	const char *id, *bundle, *rootfs;
 	const char *state_dir;
-	int sync_fd;                 /* the init's end of the sync pair */
-	int fifo_fd;                 /* O_PATH exec.fifo (create), -1 for run */
-	int join_fds[NS_COUNT];      /* namespaces joined by path (pid done by the parent) */
+	int sync_fd;                   /* the init's end of the sync pair */
+	int fifo_fd;                   /* O_PATH exec.fifo (create), -1 for run */
+	int join_fds[NS_COUNT];        /* namespaces joined by path (pid done by the parent) */
 	const struct bpf_program *bpf; /* NULL: no seccomp */
-	const char *log_path;        /* Raind: stdout+stderr to this file, stdin /dev/null */
-	bool tty;                    /* open a pty and pass its master to the parent */
-	bool keep_pdeathsig;         /* run: die with droplet; create: outlive it */
+	const char *log_path;          /* Raind: stdout+stderr to this file, stdin /dev/null */
+	bool tty;                      /* open a pty and pass its master to the parent */
+	bool keep_pdeathsig;           /* run: die with droplet; create: outlive it */
 	int preserve_fds;
 	bool new_userns, new_netns, new_pidns;
-	bool joined_userns;          /* set by the init itself */
+	bool joined_userns; /* set by the init itself */
 };
 
 /* Never returns: execs the container process or reports over sync and exits. */

@@ -17,7 +17,7 @@
 #include <sys/syscall.h>
 
 #define MAX_SYMLINKS 40
-#define PROPAGATION (MS_SHARED | MS_PRIVATE | MS_SLAVE | MS_UNBINDABLE)
+#define PROPAGATION  (MS_SHARED | MS_PRIVATE | MS_SLAVE | MS_UNBINDABLE)
 
 bool rootfs_no_openat2;
 static bool no_new_mount_api;
@@ -78,11 +78,14 @@ bool rootfs_has_mount(const struct oci_config *cfg, const char *dest)
  * rootfd) and `depth` how far below the root it is, so ".." stops there. */
 struct walk {
 	int rootfd, cur, depth, links;
-	char rest[PATH_MAX * 2];  /* what is left to resolve */
-	char done[PATH_MAX];      /* resolved so far, for messages */
+	char rest[PATH_MAX * 2]; /* what is left to resolve */
+	char done[PATH_MAX];     /* resolved so far, for messages */
 };
 
-static int walk_fd(const struct walk *w) { return w->cur < 0 ? w->rootfd : w->cur; }
+static int walk_fd(const struct walk *w)
+{
+	return w->cur < 0 ? w->rootfd : w->cur;
+}
 
 static void walk_set(struct walk *w, int fd)
 {
@@ -133,7 +136,7 @@ static int walk_up(struct walk *w, size_t n)
 static int walk_create(struct walk *w, const char *name, bool file)
 {
 	int rc = file ? openat(walk_fd(w), name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644)
-		      : mkdirat(walk_fd(w), name, 0755);
+	              : mkdirat(walk_fd(w), name, 0755);
 	if (rc < 0 && errno != EEXIST)
 		return -1;
 	if (rc > 0)
@@ -225,8 +228,8 @@ int rootfs_resolve_in_root(int rootfd, const char *path, int flags, bool create_
 {
 	if (!rootfs_no_openat2) {
 		struct open_how how = {
-			.flags = (uint64_t)((flags & ~O_CREAT) | O_CLOEXEC),
-			.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+		    .flags = (uint64_t)((flags & ~O_CREAT) | O_CLOEXEC),
+		    .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
 		};
 		int fd = (int)syscall(SYS_openat2, rootfd, path, &how, sizeof how);
 		if (fd >= 0)
@@ -245,11 +248,11 @@ static const struct {
 	unsigned long ms;
 	uint64_t attr;
 } ms_attrs[] = {
-	{MS_RDONLY, MOUNT_ATTR_RDONLY},     {MS_NOSUID, MOUNT_ATTR_NOSUID},
-	{MS_NODEV, MOUNT_ATTR_NODEV},       {MS_NOEXEC, MOUNT_ATTR_NOEXEC},
-	{MS_NODIRATIME, MOUNT_ATTR_NODIRATIME}, {MS_NOSYMFOLLOW, MOUNT_ATTR_NOSYMFOLLOW},
-	{MS_NOATIME, MOUNT_ATTR_NOATIME},   {MS_STRICTATIME, MOUNT_ATTR_STRICTATIME},
-	{MS_RELATIME, MOUNT_ATTR_RELATIME},
+    {MS_RDONLY, MOUNT_ATTR_RDONLY},         {MS_NOSUID, MOUNT_ATTR_NOSUID},
+    {MS_NODEV, MOUNT_ATTR_NODEV},           {MS_NOEXEC, MOUNT_ATTR_NOEXEC},
+    {MS_NODIRATIME, MOUNT_ATTR_NODIRATIME}, {MS_NOSYMFOLLOW, MOUNT_ATTR_NOSYMFOLLOW},
+    {MS_NOATIME, MOUNT_ATTR_NOATIME},       {MS_STRICTATIME, MOUNT_ATTR_STRICTATIME},
+    {MS_RELATIME, MOUNT_ATTR_RELATIME},
 };
 
 /* MS_* bits to set/clear -> a mount_attr; an atime mode replaces the old one. */
@@ -273,8 +276,8 @@ static int sys_mount_setattr(int dfd, const char *path, unsigned flags, struct m
 static const struct {
 	unsigned long st, ms;
 } st_ms[] = {
-	{ST_RDONLY, MS_RDONLY}, {ST_NOSUID, MS_NOSUID},     {ST_NODEV, MS_NODEV},     {ST_NOEXEC, MS_NOEXEC},
-	{ST_NOATIME, MS_NOATIME}, {ST_NODIRATIME, MS_NODIRATIME}, {ST_RELATIME, MS_RELATIME},
+    {ST_RDONLY, MS_RDONLY},   {ST_NOSUID, MS_NOSUID},         {ST_NODEV, MS_NODEV},       {ST_NOEXEC, MS_NOEXEC},
+    {ST_NOATIME, MS_NOATIME}, {ST_NODIRATIME, MS_NODIRATIME}, {ST_RELATIME, MS_RELATIME},
 };
 
 /* Classic remount of a bind mount: the flags already set are kept, since a
@@ -321,7 +324,7 @@ static int bind_new_api(const struct bind_op *b, struct derr *e)
 {
 	struct mount_attr a = {0}, r = {.attr_set = b->rset, .attr_clr = b->rclr};
 	cleanup_fd int t = (int)syscall(SYS_open_tree, AT_FDCWD, b->src,
-					OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (b->rec ? AT_RECURSIVE : 0));
+	                                OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (b->rec ? AT_RECURSIVE : 0));
 	if (t < 0)
 		return errno == ENOSYS ? -1 : derr_sys(e, "bind \"%s\"", b->src);
 	ms_to_attr(b->set, b->clr, &a);
@@ -342,7 +345,7 @@ static int bind_new_api(const struct bind_op *b, struct derr *e)
 /* After a classic mount onto dstfd: find the new mount again and apply the
  * remount flags, propagation and recursive attributes. */
 static int after_mount(int rootfd, const char *dest, unsigned long set, unsigned long clr, unsigned long prop,
-		       uint64_t rset, uint64_t rclr, struct derr *e)
+                       uint64_t rset, uint64_t rclr, struct derr *e)
 {
 	char p[32];
 	if (!set && !clr && !prop && !rset && !rclr)
@@ -388,13 +391,13 @@ int rootfs_bind_fd(int srcfd, const char *src, int dstfd, bool rec, struct derr 
 /* ---- mounts[] ---- */
 
 /* Per-mount flags, the ones a bind remount or mount_setattr can change. */
-#define PER_MOUNT                                                                                  \
-	(MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_NODIRATIME | MS_NOSYMFOLLOW | MS_NOATIME | \
-	 MS_STRICTATIME | MS_RELATIME)
+#define PER_MOUNT                                                                                                      \
+	(MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_NODIRATIME | MS_NOSYMFOLLOW | MS_NOATIME | MS_STRICTATIME | \
+	 MS_RELATIME)
 
 struct mount_kind;
-typedef int (*mount_fn)(const struct rootfs_ctx *c, int rootfd, const struct oci_mount *m,
-			const struct mount_kind *k, struct derr *e);
+typedef int (*mount_fn)(const struct rootfs_ctx *c, int rootfd, const struct oci_mount *m, const struct mount_kind *k,
+                        struct derr *e);
 
 struct mount_kind {
 	const char *type;
@@ -404,18 +407,25 @@ struct mount_kind {
 
 /* Bind `host` recursively with the mount's options, on dstfd. */
 static int bind_from_host(int rootfd, const struct oci_mount *m, int dstfd, const char *host, unsigned long extra,
-			  struct derr *e)
+                          struct derr *e)
 {
 	struct bind_op b = {
-		.src = host, .dstfd = dstfd, .rootfd = rootfd, .dest = m->destination, .rec = true,
-		.set = (m->flags & PER_MOUNT) | extra, .clr = m->clear_flags & PER_MOUNT,
-		.propagation = m->propagation, .rset = m->attr_set, .rclr = m->attr_clr,
+	    .src = host,
+	    .dstfd = dstfd,
+	    .rootfd = rootfd,
+	    .dest = m->destination,
+	    .rec = true,
+	    .set = (m->flags & PER_MOUNT) | extra,
+	    .clr = m->clear_flags & PER_MOUNT,
+	    .propagation = m->propagation,
+	    .rset = m->attr_set,
+	    .rclr = m->attr_clr,
 	};
 	return bind_op_run(&b, e);
 }
 
 static int mount_bind(const struct rootfs_ctx *c, int rootfd, const struct oci_mount *m, const struct mount_kind *k,
-		      struct derr *e)
+                      struct derr *e)
 {
 	char buf[PATH_MAX];
 	const char *src = m->source;
@@ -426,14 +436,21 @@ static int mount_bind(const struct rootfs_ctx *c, int rootfd, const struct oci_m
 		src = buf; /* relative to the bundle */
 	if (stat(src, &st) < 0)
 		return derr_sys(e, "source \"%s\"", m->source);
-	cleanup_fd int fd = rootfs_resolve_in_root(rootfd, m->destination, O_PATH | (S_ISDIR(st.st_mode) ? 0 : O_CREAT),
-						   true, e);
+	cleanup_fd int fd =
+	    rootfs_resolve_in_root(rootfd, m->destination, O_PATH | (S_ISDIR(st.st_mode) ? 0 : O_CREAT), true, e);
 	if (fd < 0)
 		return -1;
 	struct bind_op b = {
-		.src = src, .dstfd = fd, .rootfd = rootfd, .dest = m->destination, .rec = (m->flags & MS_REC) != 0,
-		.set = m->flags & PER_MOUNT, .clr = m->clear_flags & PER_MOUNT,
-		.propagation = m->propagation, .rset = m->attr_set, .rclr = m->attr_clr,
+	    .src = src,
+	    .dstfd = fd,
+	    .rootfd = rootfd,
+	    .dest = m->destination,
+	    .rec = (m->flags & MS_REC) != 0,
+	    .set = m->flags & PER_MOUNT,
+	    .clr = m->clear_flags & PER_MOUNT,
+	    .propagation = m->propagation,
+	    .rset = m->attr_set,
+	    .rclr = m->attr_clr,
 	};
 	return bind_op_run(&b, e);
 }
@@ -458,7 +475,7 @@ static int mount_devpts_nogid(const char *target, unsigned long fl, const char *
 }
 
 static int mount_fs(const struct rootfs_ctx *c, int rootfd, const struct oci_mount *m, const struct mount_kind *k,
-		    struct derr *e)
+                    struct derr *e)
 {
 	char p[32];
 	unsigned long fl = m->flags & ~(MS_BIND | MS_REC | MS_REMOUNT | PROPAGATION);
@@ -493,8 +510,8 @@ static const char *host_cgroup2(void)
 /* "cgroup" or "cgroup2": always the cgroup2 hierarchy (with a cgroup
  * namespace, the container's own); never v1 controllers. When it may not be
  * mounted here, the host's cgroup2 mount is bound read-only. */
-static int mount_cgroup(const struct rootfs_ctx *c, int rootfd, const struct oci_mount *m,
-			const struct mount_kind *k, struct derr *e)
+static int mount_cgroup(const struct rootfs_ctx *c, int rootfd, const struct oci_mount *m, const struct mount_kind *k,
+                        struct derr *e)
 {
 	char p[32];
 	unsigned long fl = m->flags & ~(MS_BIND | MS_REC | MS_REMOUNT | PROPAGATION);
@@ -513,12 +530,8 @@ static int mount_cgroup(const struct rootfs_ctx *c, int rootfd, const struct oci
 }
 
 static const struct mount_kind kinds[] = {
-	{"bind", mount_bind, NULL},
-	{"proc", mount_fs, "/proc"},
-	{"sysfs", mount_fs, "/sys"},
-	{"mqueue", mount_fs, "/dev/mqueue"},
-	{"cgroup", mount_cgroup, NULL},
-	{"cgroup2", mount_cgroup, NULL},
+    {"bind", mount_bind, NULL},          {"proc", mount_fs, "/proc"},    {"sysfs", mount_fs, "/sys"},
+    {"mqueue", mount_fs, "/dev/mqueue"}, {"cgroup", mount_cgroup, NULL}, {"cgroup2", mount_cgroup, NULL},
 };
 static const struct mount_kind other_fs = {NULL, mount_fs, NULL};
 

@@ -8,10 +8,14 @@
 #include <linux/nsfs.h>
 
 static const struct ns_info infos[NS_COUNT] = {
-	[NS_CGROUP] = {NS_CGROUP, CLONE_NEWCGROUP, "cgroup"}, [NS_IPC] = {NS_IPC, CLONE_NEWIPC, "ipc"},
-	[NS_MNT] = {NS_MNT, CLONE_NEWNS, "mnt"},              [NS_NET] = {NS_NET, CLONE_NEWNET, "net"},
-	[NS_PID] = {NS_PID, CLONE_NEWPID, "pid"},             [NS_TIME] = {NS_TIME, CLONE_NEWTIME, "time"},
-	[NS_USER] = {NS_USER, CLONE_NEWUSER, "user"},         [NS_UTS] = {NS_UTS, CLONE_NEWUTS, "uts"},
+    [NS_CGROUP] = {NS_CGROUP, CLONE_NEWCGROUP, "cgroup"},
+    [NS_IPC] = {NS_IPC, CLONE_NEWIPC, "ipc"},
+    [NS_MNT] = {NS_MNT, CLONE_NEWNS, "mnt"},
+    [NS_NET] = {NS_NET, CLONE_NEWNET, "net"},
+    [NS_PID] = {NS_PID, CLONE_NEWPID, "pid"},
+    [NS_TIME] = {NS_TIME, CLONE_NEWTIME, "time"},
+    [NS_USER] = {NS_USER, CLONE_NEWUSER, "user"},
+    [NS_UTS] = {NS_UTS, CLONE_NEWUTS, "uts"},
 };
 
 const struct ns_info *ns_info(enum ns_type t)
@@ -54,7 +58,7 @@ int ns_open_joins(const struct oci_linux *l, int fds[NS_COUNT], struct derr *e)
 		int kind = ioctl(fds[t], NS_GET_NSTYPE);
 		if (kind >= 0 && kind != infos[t].flag) {
 			derr_set(e, 0, "linux.namespaces: path \"%s\": not a %s namespace", p,
-				 ns_type_name((enum ns_type)t));
+			         ns_type_name((enum ns_type)t));
 			ns_close_joins(fds);
 			return -1;
 		}
@@ -87,7 +91,7 @@ static int write_map(pid_t pid, const char *file, const struct oci_idmap *m, siz
 	size_t len = 0;
 	for (size_t i = 0; i < n && len < sizeof buf; i++)
 		len += (size_t)snprintf(buf + len, sizeof buf - len, "%u %u %u\n", m[i].container_id, m[i].host_id,
-					m[i].size);
+		                        m[i].size);
 	if (len >= sizeof buf)
 		return derr_set(e, 0, "%s: too many mappings", file);
 	snprintf(path, sizeof path, "/proc/%d/%s", pid, file);
@@ -121,10 +125,10 @@ int ns_write_time_offsets(const struct oci_linux *l, struct derr *e)
 	int len = 0;
 	if (l->time_offsets.has_monotonic)
 		len += snprintf(buf + len, sizeof buf - len, "monotonic %lld %u\n",
-				(long long)l->time_offsets.monotonic_secs, l->time_offsets.monotonic_nanosecs);
+		                (long long)l->time_offsets.monotonic_secs, l->time_offsets.monotonic_nanosecs);
 	if (l->time_offsets.has_boottime)
 		len += snprintf(buf + len, sizeof buf - len, "boottime %lld %u\n",
-				(long long)l->time_offsets.boottime_secs, l->time_offsets.boottime_nanosecs);
+		                (long long)l->time_offsets.boottime_secs, l->time_offsets.boottime_nanosecs);
 	if (!len)
 		return 0;
 	cleanup_fd int fd = open("/proc/self/timens_offsets", O_WRONLY | O_CLOEXEC);

@@ -10,8 +10,8 @@
 
 struct ns_info {
 	enum ns_type type;
-	int flag;            /* CLONE_NEW* */
-	const char *proc;    /* name under /proc/PID/ns/ */
+	int flag;         /* CLONE_NEW* */
+	const char *proc; /* name under /proc/PID/ns/ */
 };
 
 const struct ns_info *ns_info(enum ns_type t);

@@ -71,14 +71,14 @@ static int set_sched(const struct oci_process *p, struct derr *e)
 		uint32_t priority;
 		uint64_t runtime, deadline, period;
 	} attr = {
-		.size = 48,
-		.policy = (uint32_t)p->scheduler.policy,
-		.flags = p->scheduler.flags,
-		.nice = p->scheduler.nice,
-		.priority = (uint32_t)p->scheduler.priority,
-		.runtime = p->scheduler.runtime,
-		.deadline = p->scheduler.deadline,
-		.period = p->scheduler.period,
+	    .size = 48,
+	    .policy = (uint32_t)p->scheduler.policy,
+	    .flags = p->scheduler.flags,
+	    .nice = p->scheduler.nice,
+	    .priority = (uint32_t)p->scheduler.priority,
+	    .runtime = p->scheduler.runtime,
+	    .deadline = p->scheduler.deadline,
+	    .period = p->scheduler.period,
 	};
 	if (syscall(SYS_sched_setattr, 0, &attr, 0) < 0)
 		return derr_sys(e, "process.scheduler: sched_setattr");

@@ -9,9 +9,9 @@
 /* What a process needs to become the container's process. */
 struct proc_spec {
 	const struct oci_process *p;
-	const struct oci_seccomp *seccomp;  /* NULL: none */
-	const struct bpf_program *bpf;      /* compiled by the parent; NULL: none */
-	int preserve_fds;                   /* keep 3 .. 3+n-1 open */
+	const struct oci_seccomp *seccomp; /* NULL: none */
+	const struct bpf_program *bpf;     /* compiled by the parent; NULL: none */
+	int preserve_fds;                  /* keep 3 .. 3+n-1 open */
 };
 
 /* Resolve args[0] on the PATH of p->env (inside the current root). */

@@ -145,22 +145,27 @@ int container_list(const char *root, const char *format, bool quiet, struct derr
 static char *update_json(int argc, char **argv, struct derr *e)
 {
 	static const struct option opts[] = {
-		{"resources", required_argument, 0, 'r'}, {"memory", required_argument, 0, 'm'},
-		{"memory-reservation", required_argument, 0, 'R'}, {"memory-swap", required_argument, 0, 's'},
-		{"cpu-quota", required_argument, 0, 'q'}, {"cpu-period", required_argument, 0, 'p'},
-		{"cpu-shares", required_argument, 0, 'c'}, {"cpuset-cpus", required_argument, 0, 'C'},
-		{"cpuset-mems", required_argument, 0, 'M'}, {"pids-limit", required_argument, 0, 'P'},
-		{0, 0, 0, 0},
+	    {"resources", required_argument, 0, 'r'},
+	    {"memory", required_argument, 0, 'm'},
+	    {"memory-reservation", required_argument, 0, 'R'},
+	    {"memory-swap", required_argument, 0, 's'},
+	    {"cpu-quota", required_argument, 0, 'q'},
+	    {"cpu-period", required_argument, 0, 'p'},
+	    {"cpu-shares", required_argument, 0, 'c'},
+	    {"cpuset-cpus", required_argument, 0, 'C'},
+	    {"cpuset-mems", required_argument, 0, 'M'},
+	    {"pids-limit", required_argument, 0, 'P'},
+	    {0, 0, 0, 0},
 	};
 	static const struct {
 		int opt;
 		const char *fmt;
 	} fields[] = {
-		{'m', "\"memory\":{\"limit\":%s}"}, {'R', "\"memory\":{\"reservation\":%s}"},
-		{'s', "\"memory\":{\"swap\":%s}"},  {'q', "\"cpu\":{\"quota\":%s}"},
-		{'p', "\"cpu\":{\"period\":%s}"},   {'c', "\"cpu\":{\"shares\":%s}"},
-		{'C', "\"cpu\":{\"cpus\":\"%s\"}"}, {'M', "\"cpu\":{\"mems\":\"%s\"}"},
-		{'P', "\"pids\":{\"limit\":%s}"},
+	    {'m', "\"memory\":{\"limit\":%s}"}, {'R', "\"memory\":{\"reservation\":%s}"},
+	    {'s', "\"memory\":{\"swap\":%s}"},  {'q', "\"cpu\":{\"quota\":%s}"},
+	    {'p', "\"cpu\":{\"period\":%s}"},   {'c', "\"cpu\":{\"shares\":%s}"},
+	    {'C', "\"cpu\":{\"cpus\":\"%s\"}"}, {'M', "\"cpu\":{\"mems\":\"%s\"}"},
+	    {'P', "\"pids\":{\"limit\":%s}"},
 	};
 	char *body = xstrdup("");
 	int c;
@@ -201,8 +206,8 @@ int container_update(const char *root, const char *id, int argc, char **argv, st
 	cleanup_free char *res = update_json(argc, argv, e);
 	if (!res)
 		return -1;
-	cleanup_free char *doc = xasprintf(
-		"{\"ociVersion\":\"1.0.0\",\"root\":{\"path\":\"/\"},\"linux\":{\"resources\":%s}}", res);
+	cleanup_free char *doc =
+	    xasprintf("{\"ociVersion\":\"1.0.0\",\"root\":{\"path\":\"/\"},\"linux\":{\"resources\":%s}}", res);
 	if (config_parse("resources", doc, strlen(doc), &cfg, e) < 0)
 		return -1;
 	int r = -1;

@@ -14,7 +14,7 @@
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 
-#define PROPAGATION (MS_SHARED | MS_PRIVATE | MS_SLAVE | MS_UNBINDABLE)
+#define PROPAGATION    (MS_SHARED | MS_PRIVATE | MS_SLAVE | MS_UNBINDABLE)
 #define MOUNT_DATA_MAX 4095 /* mount(2) copies one page of options */
 
 static const char *root_name(const struct rootfs_ctx *c)
@@ -61,10 +61,13 @@ static int overlay_data(const struct rootfs_ctx *c, char *buf)
 	size_t o = 0;
 	int r = append(buf, &o, "lowerdir=", false);
 	for (size_t i = 0; i < im->n_layers; i++)
-		r |= (i ? append(buf, &o, ":", false) : 0) | append(buf, &o, in_bundle(c, im->layers[i], tmp, sizeof tmp), true);
+		r |= (i ? append(buf, &o, ":", false) : 0) |
+		     append(buf, &o, in_bundle(c, im->layers[i], tmp, sizeof tmp), true);
 	if (im->upper_dir) {
-		r |= append(buf, &o, ",upperdir=", false) | append(buf, &o, in_bundle(c, im->upper_dir, tmp, sizeof tmp), true);
-		r |= append(buf, &o, ",workdir=", false) | append(buf, &o, in_bundle(c, im->work_dir, tmp, sizeof tmp), true);
+		r |= append(buf, &o, ",upperdir=", false) |
+		     append(buf, &o, in_bundle(c, im->upper_dir, tmp, sizeof tmp), true);
+		r |= append(buf, &o, ",workdir=", false) |
+		     append(buf, &o, in_bundle(c, im->work_dir, tmp, sizeof tmp), true);
 	}
 	return r ? -1 : 0;
 }
@@ -79,12 +82,12 @@ static int overlay_fsconfig(const struct rootfs_ctx *c)
 		return -1;
 	for (size_t i = 0; i < im->n_layers; i++)
 		if (syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "lowerdir+",
-			    in_bundle(c, im->layers[i], tmp, sizeof tmp), 0) < 0)
+		            in_bundle(c, im->layers[i], tmp, sizeof tmp), 0) < 0)
 			return -1;
 	if (im->upper_dir && (syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "upperdir",
-				      in_bundle(c, im->upper_dir, tmp, sizeof tmp), 0) < 0 ||
-			      syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "workdir",
-				      in_bundle(c, im->work_dir, tmp, sizeof tmp), 0) < 0))
+	                              in_bundle(c, im->upper_dir, tmp, sizeof tmp), 0) < 0 ||
+	                      syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "workdir",
+	                              in_bundle(c, im->work_dir, tmp, sizeof tmp), 0) < 0))
 		return -1;
 	if (syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
 		return -1;
@@ -112,13 +115,13 @@ static int mount_overlay(const struct rootfs_ctx *c, struct derr *e)
 	char data[MOUNT_DATA_MAX + 1], tmp[PATH_MAX];
 	if (im->rootfs_type && strcmp(im->rootfs_type, "overlay") != 0)
 		return derr_set(e, 0, "io.raind.image.config: rootfsType \"%s\": only \"overlay\" is supported",
-				im->rootfs_type);
+		                im->rootfs_type);
 	if (im->n_layers == 0)
 		return derr_set(e, 0, "io.raind.image.config: imageLayer: must not be empty");
 	if (!im->upper_dir != !im->work_dir)
 		return derr_set(e, 0, "io.raind.image.config: upperDir and workDir go together");
 	if (im->upper_dir && (mkdir_p(in_bundle(c, im->upper_dir, tmp, sizeof tmp), 0755, e) < 0 ||
-			      mkdir_p(in_bundle(c, im->work_dir, tmp, sizeof tmp), 0755, e) < 0))
+	                      mkdir_p(in_bundle(c, im->work_dir, tmp, sizeof tmp), 0755, e) < 0))
 		return derr_wrap(e, "io.raind.image.config");
 	if (mkdir_p(c->rootfs, 0755, e) < 0)
 		return derr_wrap(e, "root.path");

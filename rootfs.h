@@ -15,11 +15,11 @@
 
 struct rootfs_ctx {
 	const struct oci_config *cfg;
-	const char *bundle;      /* absolute bundle dir */
-	const char *rootfs;      /* absolute rootfs path (root.path resolved against the bundle) */
-	bool userns;             /* in a new user namespace: devices are bound from the host /dev,
-	                            sysfs without a new net ns is bound from the host /sys */
-	int console_slave;       /* pty slave fd to bind onto /dev/console, or -1 */
+	const char *bundle;          /* absolute bundle dir */
+	const char *rootfs;          /* absolute rootfs path (root.path resolved against the bundle) */
+	bool userns;                 /* in a new user namespace: devices are bound from the host /dev,
+	                                sysfs without a new net ns is bound from the host /sys */
+	int console_slave;           /* pty slave fd to bind onto /dev/console, or -1 */
 	int *pty_master, *pty_slave; /* non-NULL: open a pty from the container's own
 	                                /dev/ptmx (its devpts instance; the host's when it
 	                                has none) and bind the slave onto /dev/console */

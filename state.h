@@ -15,14 +15,14 @@ struct cstate {
 	pid_t pid;
 	unsigned long long start_time; /* field 22 of /proc/PID/stat */
 	char *bundle, *rootfs;
-	pid_t shim_pid;                /* Raind monitor/shim, 0 when none */
-	char *created;                 /* RFC 3339 */
-	char *cgroup;                  /* absolute cgroup dir, NULL when none */
-	char *cgroup_rel;              /* relative to the cgroup2 root */
-	bool raind;                    /* started the Raind way (monitor) */
+	pid_t shim_pid;   /* Raind monitor/shim, 0 when none */
+	char *created;    /* RFC 3339 */
+	char *cgroup;     /* absolute cgroup dir, NULL when none */
+	char *cgroup_rel; /* relative to the cgroup2 root */
+	bool raind;       /* started the Raind way (monitor) */
 	bool has_exit;
 	int exit_code;
-	char *reason, *message;        /* "Exited|Signaled|OOMKilled|Error" */
+	char *reason, *message; /* "Exited|Signaled|OOMKilled|Error" */
 	struct oci_kv *annotations;
 	size_t n_annotations;
 };

@@ -77,11 +77,8 @@ static const struct {
 	const char *name;
 	int (*fn)(int, char **);
 } cmds[] = {
-	{"mkdir", cmd_mkdir},
-	{"personality", cmd_personality},
-	{"syscall", cmd_syscall},
-	{"fds", cmd_fds},
-	{"x32mkdir", cmd_x32mkdir},
+    {"mkdir", cmd_mkdir}, {"personality", cmd_personality}, {"syscall", cmd_syscall},
+    {"fds", cmd_fds},     {"x32mkdir", cmd_x32mkdir},
 };
 
 int main(int argc, char **argv)

@@ -127,8 +127,13 @@ int main(int argc, char **argv)
 	const char *root = cfg.root.path ? cfg.root.path : "rootfs";
 	snprintf(rootfs, sizeof rootfs, root[0] == '/' ? "%.0s%s" : "%s/%s", bundle, root);
 	struct rootfs_ctx rc = {
-		.cfg = &cfg, .bundle = bundle, .rootfs = rootfs, .userns = o.userns,
-		.console_slave = -1, .new_pid_ns = true, .new_net_ns = o.netns,
+	    .cfg = &cfg,
+	    .bundle = bundle,
+	    .rootfs = rootfs,
+	    .userns = o.userns,
+	    .console_slave = -1,
+	    .new_pid_ns = true,
+	    .new_net_ns = o.netns,
 	};
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp) < 0)
 		return perror("socketpair"), 1;
@@ -139,7 +144,7 @@ int main(int argc, char **argv)
 		_exit(child(&o, &rc, sp[1]));
 	char c;
 	if (o.userns && (read(sp[0], &c, 1) != 1 || write_map(pid, "uid_map") < 0 || write_map(pid, "gid_map") < 0 ||
-			 write(sp[0], "g", 1) != 1))
+	                 write(sp[0], "g", 1) != 1))
 		return 1;
 	int r = wait_for(pid);
 	config_free(&cfg);

@@ -56,8 +56,8 @@ static void setup_tree(void)
 	mk("etc/passwd", false);
 	mk("a", true);
 	mk("a/b", true);
-	ln("/etc", "a/abs");               /* absolute: the root's /etc */
-	ln("../../../../etc", "a/b/up");   /* climbs past the root */
+	ln("/etc", "a/abs");             /* absolute: the root's /etc */
+	ln("../../../../etc", "a/b/up"); /* climbs past the root */
 	ln("/etc/passwd", "a/pw");
 	ln("loop2", "loop1");
 	ln("loop1", "loop2");
