@@ -5,6 +5,7 @@
 #include "cgroup.h"
 #include "hooks.h"
 #include "init.h"
+#include "json.h"
 #include "net.h"
 #include "ns.h"
 #include "process.h"
@@ -68,6 +69,21 @@ static int resolve_bundle(struct ctr *c, struct derr *e)
 	return 0;
 }
 
+/* Engines set SELinux labels by default: where SELinux is off they mean
+ * nothing (crun ignores them too); where it is on, droplet cannot honour
+ * them and says so. */
+static int check_selinux(const struct oci_config *cfg, struct derr *e)
+{
+	const char *label = cfg->process.selinux_label ? cfg->process.selinux_label : cfg->linux.mount_label;
+	if (!label || !*label)
+		return 0;
+	if (access("/sys/fs/selinux/enforce", F_OK) == 0)
+		return derr_set(e, 0, "config.json: %s \"%s\": SELinux labels are not supported by droplet",
+		                cfg->process.selinux_label ? "process.selinuxLabel" : "linux.mountLabel", label);
+	log_debug("SELinux is not enabled: label \"%s\" ignored", label);
+	return 0;
+}
+
 static int load_config(struct ctr *c, struct derr *e)
 {
 	cleanup_free char *path = xasprintf("%s/config.json", c->bundle);
@@ -78,6 +94,8 @@ static int load_config(struct ctr *c, struct derr *e)
 		return derr_set(e, 0, "config.json: process: required to create a container");
 	if (c->cfg.linux.intel_rdt)
 		return derr_set(e, 0, "config.json: linux.intelRdt: not supported by droplet");
+	if (check_selinux(&c->cfg, e) < 0)
+		return -1;
 	const char *r = c->cfg.root.path;
 	if (r[0] == '/')
 		snprintf(c->rootfs, sizeof c->rootfs, "%s", r);
@@ -281,6 +299,42 @@ static int run_hooks(struct ctr *c, enum hook_phase ph, enum cstatus st, struct 
 	return hook_run_phase(&c->cfg.hooks, ph, json, e);
 }
 
+/* runc's "container process state": what a seccomp agent receives. */
+static char *seccomp_listener_message(const struct oci_seccomp *sc, pid_t pid, const char *state)
+{
+	struct arena a = {0};
+	struct derr ignore;
+	struct json_writer w;
+	jw_init(&w, 0);
+	jw_obj_begin(&w);
+	jw_key(&w, "ociVersion"), jw_str(&w, OCI_VERSION);
+	jw_key(&w, "fds"), jw_arr_begin(&w), jw_str(&w, "seccompFd"), jw_arr_end(&w);
+	jw_key(&w, "pid"), jw_int(&w, pid);
+	jw_key(&w, "metadata"), jw_str(&w, sc->listener_metadata ? sc->listener_metadata : "");
+	jw_key(&w, "state");
+	const struct json_value *v = json_parse(&a, state, strlen(state), &ignore);
+	if (v)
+		jw_value(&w, v);
+	else
+		jw_null(&w);
+	jw_obj_end(&w);
+	arena_free(&a);
+	return jw_take(&w, NULL);
+}
+
+/* linux.seccomp.listenerPath gets the listener fd over SCM_RIGHTS with the
+ * container process state, as runc and crun send it. */
+static int send_listener(struct ctr *c, int fd, struct derr *e)
+{
+	c->st.status = CS_CREATING;
+	c->st.pid = c->pid;
+	cleanup_free char *state = state_render(&c->st, false, 0);
+	cleanup_free char *msg = seccomp_listener_message(&c->cfg.linux.seccomp, c->pid, state);
+	int r = term_send_fd(c->cfg.linux.seccomp.listener_path, fd, msg, e);
+	close(fd);
+	return r < 0 ? derr_wrap(e, "linux.seccomp.listenerPath") : 0;
+}
+
 static int handle_pty(struct ctr *c, int fd, struct derr *e)
 {
 	if (c->o->console_socket) {
@@ -320,6 +374,8 @@ static int parent_setup(struct ctr *c, struct derr *e)
 		if (m.type == SYNC_READY)
 			break;
 		if (m.type == SYNC_PTY && fd >= 0 && handle_pty(c, fd, e) < 0)
+			return -1;
+		if (m.type == SYNC_SECCOMP && fd >= 0 && send_listener(c, fd, e) < 0)
 			return -1;
 	}
 	if (save_state(c, CS_CREATED, e) < 0)

@@ -134,6 +134,10 @@ static _Noreturn void exec_child(struct xctx *x, int sock)
 	if (proc_chdir(&x->proc, &e) < 0 || proc_find_exec(&x->proc, exe, sizeof exe, &e) < 0 ||
 	    proc_set_limits(&x->proc, &e) < 0 || proc_become(&ps, &notify, &e) < 0)
 		goto fail;
+	if (notify >= 0 && sync_send(sock, SYNC_SECCOMP, 0, NULL, notify) < 0) {
+		derr_sys(&e, "seccomp: send the listener");
+		goto fail;
+	}
 	proc_fds_from(3 + x->o->preserve_fds, NULL, 0, false);
 	proc_exec(exe, &x->proc, &e);
 fail:
@@ -169,6 +173,18 @@ static pid_t spawn_exec(struct xctx *x, int sock_child, struct derr *e)
 	return pid;
 }
 
+/* The exec'd process's seccomp listener goes to listenerPath, with the
+ * state of the container it joined. */
+static int send_listener(struct xctx *x, int fd, struct derr *e)
+{
+	cleanup_free char *state = state_render(&x->s, false, 0);
+	cleanup_free char *msg = xasprintf("{\"ociVersion\":\"%s\",\"fds\":[\"seccompFd\"],\"pid\":%d,\"state\":%s}",
+	                                   OCI_VERSION, x->s.pid, state);
+	if (term_send_fd(x->cfg.linux.seccomp.listener_path, fd, msg, e) < 0)
+		return derr_wrap(e, "linux.seccomp.listenerPath");
+	return 0;
+}
+
 /* Wait for the child's exec: EOF on the sync socket means it worked; a pty
  * master may come first. */
 static int await_exec(struct xctx *x, int sock, int *pty, struct derr *e)
@@ -184,6 +200,12 @@ static int await_exec(struct xctx *x, int sock, int *pty, struct derr *e)
 			continue;
 		if (sync_recv(sock, &m, &fd, e) < 0)
 			return -1;
+		if (m.type == SYNC_SECCOMP && fd >= 0) {
+			int r = send_listener(x, fd, e);
+			close(fd);
+			if (r < 0)
+				return -1;
+		}
 		if (m.type == SYNC_PTY && fd >= 0) {
 			if (x->o->console_socket) {
 				int r = term_send_console_socket(x->o->console_socket, fd, e);

@@ -159,6 +159,22 @@ static _Noreturn void report_late(int fd, bool fifo, struct derr *e)
 	fail(fd, e);
 }
 
+/* User, capabilities and seccomp before "ready"; the listener fd goes to
+ * the parent, which hands it to linux.seccomp.listenerPath. */
+static int become_early(const struct init_args *a, const struct proc_spec *ps, struct derr *e)
+{
+	int notify_fd;
+	if (proc_become(ps, &notify_fd, e) < 0)
+		return -1;
+	if (notify_fd >= 0) {
+		int r = sync_send(a->sync_fd, SYNC_SECCOMP, 0, NULL, notify_fd);
+		close(notify_fd);
+		if (r < 0)
+			return derr_sys(e, "seccomp: send the listener");
+	}
+	return 0;
+}
+
 _Noreturn void init_main(struct init_args *a)
 {
 	struct derr e = {0};
@@ -177,6 +193,13 @@ _Noreturn void init_main(struct init_args *a)
 		_exit(1);
 	if (setup_container(a, m.pid, exe, sizeof exe, &e) < 0)
 		fail(a->sync_fd, &e);
+	struct proc_spec ps = {
+	    .p = &c->process, .seccomp = &c->linux.seccomp, .bpf = a->bpf, .preserve_fds = a->preserve_fds};
+	/* With a seccomp listener the filter goes on now, as runc does, so that
+	 * droplet is still there to pass the listener to listenerPath. */
+	bool early = a->bpf && c->linux.seccomp.listener_path;
+	if (early && become_early(a, &ps, &e) < 0)
+		fail(a->sync_fd, &e);
 	if (!a->keep_pdeathsig)
 		prctl(PR_SET_PDEATHSIG, 0);
 	if (sync_send(a->sync_fd, SYNC_READY, 0, NULL, -1) < 0)
@@ -190,10 +213,8 @@ _Noreturn void init_main(struct init_args *a)
 		if (hook_run_phase(&c->hooks, HOOK_START_CONTAINER, st, &e) < 0)
 			report_late(out, fifo, &e);
 	}
-	struct proc_spec ps = {
-	    .p = &c->process, .seccomp = &c->linux.seccomp, .bpf = a->bpf, .preserve_fds = a->preserve_fds};
 	int notify_fd;
-	if (proc_become(&ps, &notify_fd, &e) < 0)
+	if (!early && proc_become(&ps, &notify_fd, &e) < 0)
 		report_late(out, fifo, &e);
 	/* The sync socket and the fifo are close-on-exec: the parent's read
 	 * returns EOF exactly when exec succeeded. */

@@ -6,11 +6,12 @@
 #include "common.h"
 
 enum sync_type {
-	SYNC_GO = 1, /* parent -> init: namespaces, maps, cgroup and network are ready (pid = host pid) */
-	SYNC_PTY,    /* init -> parent: the pty master (fd attached) */
-	SYNC_READY,  /* init -> parent: set up, waiting for start */
-	SYNC_START,  /* parent -> init (run): go ahead and exec */
-	SYNC_ERROR,  /* init -> parent: msg says what failed */
+	SYNC_GO = 1,  /* parent -> init: namespaces, maps, cgroup and network are ready (pid = host pid) */
+	SYNC_PTY,     /* init -> parent: the pty master (fd attached) */
+	SYNC_READY,   /* init -> parent: set up, waiting for start */
+	SYNC_START,   /* parent -> init (run): go ahead and exec */
+	SYNC_ERROR,   /* init -> parent: msg says what failed */
+	SYNC_SECCOMP, /* init -> parent: the seccomp listener fd (attached), for listenerPath */
 };
 
 struct sync_msg {

@@ -125,23 +125,30 @@ static int send_fd(int sock, int fd, const char *name)
 	return 0;
 }
 
-int term_send_console_socket(const char *socket_path, int master, struct derr *e)
+int term_send_fd(const char *socket_path, int fd, const char *payload, struct derr *e)
 {
 	struct sockaddr_un sa;
-	char name[64];
 	cleanup_fd int s = -1;
 	if (unix_addr(socket_path, &sa, e) < 0)
-		return derr_wrap(e, "console socket");
+		return -1;
+	s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (s < 0)
+		return derr_sys(e, "socket \"%s\": socket", socket_path);
+	if (connect(s, (struct sockaddr *)&sa, sizeof sa) < 0)
+		return derr_sys(e, "socket \"%s\": connect", socket_path);
+	if (send_fd(s, fd, payload) < 0)
+		return derr_sys(e, "socket \"%s\": send the fd", socket_path);
+	return 0;
+}
+
+int term_send_console_socket(const char *socket_path, int master, struct derr *e)
+{
+	char name[64];
 	/* runc sends the pty name along; receivers only log it. */
 	if (ptsname_r(master, name, sizeof name) != 0)
 		strcpy(name, "/dev/ptmx");
-	s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (s < 0)
-		return derr_sys(e, "console socket \"%s\": socket", socket_path);
-	if (connect(s, (struct sockaddr *)&sa, sizeof sa) < 0)
-		return derr_sys(e, "console socket \"%s\": connect", socket_path);
-	if (send_fd(s, master, name) < 0)
-		return derr_sys(e, "console socket \"%s\": send the pty master", socket_path);
+	if (term_send_fd(socket_path, master, name, e) < 0)
+		return derr_wrap(e, "console socket");
 	return 0;
 }
 

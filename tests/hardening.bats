@@ -66,3 +66,13 @@ teardown() { common_teardown; }
 	assert_eq "0 1 2 3 4" "${lines[0]}"
 	assert_eq "2 1" "${lines[1]}"
 }
+
+@test "SELinux labels are ignored (one debug line) where SELinux is off" {
+	[ ! -e /sys/fs/selinux/enforce ] || skip "SELinux is enabled here"
+	cfg '.process.selinuxLabel = "system_u:system_r:container_t:s0" | .linux.mountLabel = "system_u:object_r:container_file_t:s0" | .process.args = ["true"]'
+	run dl run --bundle "$BUNDLE" h9
+	[ "$status" -eq 0 ]
+	assert_eq "" "$output"
+	run dl --debug --log "$TEST_ROOT/log" run --bundle "$BUNDLE" h9
+	grep -q 'SELinux is not enabled: label "system_u:system_r:container_t:s0" ignored' "$TEST_ROOT/log"
+}

@@ -7,5 +7,6 @@
 	[ -f /initramfs-result ] || skip "not in the VM (tests/vm/run.sh)"
 	cat /initramfs-stderr >&2 || true
 	run cat /initramfs-result
-	[ "$output" = "0 initramfs-ok sh" ]
+	echo "result: $output"
+	[ "$output" = "0 initramfs-ok pid=1 initramfs" ]
 }

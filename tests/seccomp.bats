@@ -113,3 +113,18 @@ seccomp() {
 	[[ "${lines[0]}" == "0000: ld   [4]  ; arch" ]]
 	[[ "$output" == *"instructions (limit 4096)"* ]]
 }
+
+@test "seccomp: SCMP_ACT_NOTIFY sends the listener to listenerPath with the container state" {
+	local sock=$TEST_ROOT/agent.sock out=$TEST_ROOT/agent.out
+	python3 "$REPO/tests/fixtures/seccomp_agent.py" "$sock" "$out" &
+	local agent=$!
+	for _ in $(seq 50); do [ -e "$out.ready" ] && break; sleep 0.1; done
+	seccomp "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"listenerPath\":\"$sock\",\"listenerMetadata\":\"meta1\",\"syscalls\":[{\"names\":[\"mkdir\",\"mkdirat\"],\"action\":\"SCMP_ACT_NOTIFY\"}]}"
+	run_probe mkdir /tmp/x
+	wait $agent
+	# the agent closed the listener without answering: the syscall fails
+	[ "$status" -eq 1 ]
+	assert_eq "errno 38 Function not implemented" "$output"
+	head -1 "$out" | jq -e '.fds == ["seccompFd"] and .metadata == "meta1" and .pid > 0 and .state.id != null'
+	grep -qx "fds=1" "$out"
+}

@@ -102,7 +102,7 @@ mkdir -p /ib/rootfs/bin /ib/rootfs/proc /ib/rootfs/dev /ib/rootfs/sys /ib/rootfs
 cp /bin/busybox /ib/rootfs/bin/busybox
 for a in sh echo cat grep; do ln -s busybox /ib/rootfs/bin/$a; done
 /repo/bin/droplet spec --output /ib --ns pid --ns mount --ns uts --ns ipc --hostname initramfs \
-	--command "sh -c 'echo initramfs-ok; grep -c . /proc/self/mountinfo >/dev/null; cat /proc/1/comm'" >/dev/null 2>&1
+	--command "sh -c 'echo initramfs-ok pid=\$\$; hostname; true'" >/dev/null 2>&1
 out=$(/repo/bin/droplet --root /run/droplet-ib run --bundle /ib i1 2>/newroot/initramfs-stderr)
 echo "$? $(echo $out)" >/newroot/initramfs-result
 mount --move /dev /newroot/dev
