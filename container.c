@@ -300,7 +300,7 @@ static int run_hooks(struct ctr *c, enum hook_phase ph, enum cstatus st, struct 
 }
 
 /* runc's "container process state": what a seccomp agent receives. */
-static char *seccomp_listener_message(const struct oci_seccomp *sc, pid_t pid, const char *state)
+char *seccomp_listener_message(const struct oci_seccomp *sc, pid_t pid, const char *state)
 {
 	struct arena a = {0};
 	struct derr ignore;
@@ -330,9 +330,9 @@ static int send_listener(struct ctr *c, int fd, struct derr *e)
 	c->st.pid = c->pid;
 	cleanup_free char *state = state_render(&c->st, false, 0);
 	cleanup_free char *msg = seccomp_listener_message(&c->cfg.linux.seccomp, c->pid, state);
-	int r = term_send_fd(c->cfg.linux.seccomp.listener_path, fd, msg, e);
+	int r = term_send_fd("linux.seccomp.listenerPath", c->cfg.linux.seccomp.listener_path, fd, msg, e);
 	close(fd);
-	return r < 0 ? derr_wrap(e, "linux.seccomp.listenerPath") : 0;
+	return r;
 }
 
 static int handle_pty(struct ctr *c, int fd, struct derr *e)

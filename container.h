@@ -24,6 +24,10 @@ int container_start(const char *root, const char *id, struct derr *e);
 /* Returns the container's exit code (128+N for a signal), or -1 with *e. */
 int container_run(const struct create_opts *o, struct derr *e);
 
+/* runc's "container process state" JSON that a seccomp agent receives at
+ * linux.seccomp.listenerPath with the listener fd. Caller frees. */
+char *seccomp_listener_message(const struct oci_seccomp *sc, pid_t pid, const char *state);
+
 /* lifecycle.c */
 int container_state_dir(const char *root, const char *id, char *out, size_t n, struct derr *e);
 int container_kill(const char *root, const char *id, const char *signal, bool all, struct derr *e);

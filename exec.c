@@ -178,11 +178,8 @@ static pid_t spawn_exec(struct xctx *x, int sock_child, struct derr *e)
 static int send_listener(struct xctx *x, int fd, struct derr *e)
 {
 	cleanup_free char *state = state_render(&x->s, false, 0);
-	cleanup_free char *msg = xasprintf("{\"ociVersion\":\"%s\",\"fds\":[\"seccompFd\"],\"pid\":%d,\"state\":%s}",
-	                                   OCI_VERSION, x->s.pid, state);
-	if (term_send_fd(x->cfg.linux.seccomp.listener_path, fd, msg, e) < 0)
-		return derr_wrap(e, "linux.seccomp.listenerPath");
-	return 0;
+	cleanup_free char *msg = seccomp_listener_message(&x->cfg.linux.seccomp, x->s.pid, state);
+	return term_send_fd("linux.seccomp.listenerPath", x->cfg.linux.seccomp.listener_path, fd, msg, e);
 }
 
 /* Wait for the child's exec: EOF on the sync socket means it worked; a pty

@@ -125,19 +125,19 @@ static int send_fd(int sock, int fd, const char *name)
 	return 0;
 }
 
-int term_send_fd(const char *socket_path, int fd, const char *payload, struct derr *e)
+int term_send_fd(const char *what, const char *socket_path, int fd, const char *payload, struct derr *e)
 {
 	struct sockaddr_un sa;
 	cleanup_fd int s = -1;
 	if (unix_addr(socket_path, &sa, e) < 0)
-		return -1;
+		return derr_wrap(e, "%s", what);
 	s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (s < 0)
-		return derr_sys(e, "socket \"%s\": socket", socket_path);
+		return derr_sys(e, "%s \"%s\": socket", what, socket_path);
 	if (connect(s, (struct sockaddr *)&sa, sizeof sa) < 0)
-		return derr_sys(e, "socket \"%s\": connect", socket_path);
+		return derr_sys(e, "%s \"%s\": connect", what, socket_path);
 	if (send_fd(s, fd, payload) < 0)
-		return derr_sys(e, "socket \"%s\": send the fd", socket_path);
+		return derr_sys(e, "%s \"%s\": send the fd", what, socket_path);
 	return 0;
 }
 
@@ -147,9 +147,7 @@ int term_send_console_socket(const char *socket_path, int master, struct derr *e
 	/* runc sends the pty name along; receivers only log it. */
 	if (ptsname_r(master, name, sizeof name) != 0)
 		strcpy(name, "/dev/ptmx");
-	if (term_send_fd(socket_path, master, name, e) < 0)
-		return derr_wrap(e, "console socket");
-	return 0;
+	return term_send_fd("console socket", socket_path, master, name, e);
 }
 
 int term_open_log(const char *path, struct derr *e)

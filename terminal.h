@@ -39,8 +39,9 @@ int term_make_controlling(int slave, struct derr *e);
  * master with SCM_RIGHTS (payload: the slave's name, "/dev/pts/N"), close.
  * The caller keeps its own master fd. */
 int term_send_console_socket(const char *socket_path, int master, struct derr *e);
-/* Connect to a unix stream socket and send fd (SCM_RIGHTS) with payload. */
-int term_send_fd(const char *socket_path, int fd, const char *payload, struct derr *e);
+/* Connect to a unix stream socket and send fd (SCM_RIGHTS) with payload;
+ * `what` names the socket in messages ("console socket \"/x\": connect: ..."). */
+int term_send_fd(const char *what, const char *socket_path, int fd, const char *payload, struct derr *e);
 /* Open (create) a console log for appending, creating its directory first. */
 int term_open_log(const char *path, struct derr *e);
 
