@@ -76,3 +76,15 @@ teardown() { common_teardown; }
 	run dl --debug --log "$TEST_ROOT/log" run --bundle "$BUNDLE" h9
 	grep -q 'SELinux is not enabled: label "system_u:system_r:container_t:s0" ignored' "$TEST_ROOT/log"
 }
+
+@test "CVE-2025-52565: a /dev/console symlink in the rootfs is refused, never followed" {
+	# no /dev tmpfs: the rootfs's own /dev is used, and its console points out
+	cfg '.mounts |= map(select(.destination | startswith("/dev") | not)) | del(.linux.maskedPaths) | .process.args = ["true"]'
+	echo host-secret >"$TEST_ROOT/secret"
+	ln -s "$TEST_ROOT/secret" "$BUNDLE/rootfs/dev/console"
+	run dl run -t --bundle "$BUNDLE" cve52565 </dev/null
+	[ "$status" -eq 1 ]
+	[[ "$output" == *'"/dev/console"'* ]]
+	assert_eq host-secret "$(cat "$TEST_ROOT/secret")"
+	! grep -qF "$TEST_ROOT/secret" /proc/self/mountinfo
+}
