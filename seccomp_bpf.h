@@ -5,6 +5,8 @@
 
 #include "config.h"
 
+#include <stddef.h>
+
 enum bpf_action {
 	BPF_ACT_KILL_THREAD,  /* SCMP_ACT_KILL, SCMP_ACT_KILL_THREAD */
 	BPF_ACT_KILL_PROCESS, /* SCMP_ACT_KILL_PROCESS */
@@ -99,4 +101,8 @@ int bpf_syscall_nr(int arch, const char *name);
 /* `droplet seccomp-compile`: compile sc and write the bpf_dump listing plus
  * a summary line to out. Returns 0 or -1 with *e. */
 int bpf_cmd_compile(const struct oci_seccomp *sc, FILE *out, struct derr *e);
+/* Offsets into struct seccomp_data the programs load (x86 is little-endian). */
+#define OFF_NR        offsetof(struct seccomp_data, nr)
+#define OFF_ARCH      offsetof(struct seccomp_data, arch)
+#define OFF_ARG_LO(i) (offsetof(struct seccomp_data, args) + 8 * (i))
 #endif

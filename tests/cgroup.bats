@@ -235,3 +235,29 @@ pid_of() { dl state "$ID" | jq -r .pid; }
 	[ "$(jq '.data.memory.usage.limit' <<<"$output")" -eq 67108864 ]
 	dl delete --force "$ID"
 }
+
+@test "cgroup: update changes limits of a running container (v2)" {
+	needs_v2
+	start_bg '["sleep", "30"]'
+	dl update --pids-limit 7 --memory 33554432 "$ID"
+	assert_eq 7 "$(cat "$CG/pids.max")"
+	assert_eq 33554432 "$(cat "$CG/memory.max")"
+	echo '{"cpu":{"quota":50000,"period":100000}}' >"$TEST_ROOT/r.json"
+	dl update -r "$TEST_ROOT/r.json" "$ID"
+	assert_eq "50000 100000" "$(cat "$CG/cpu.max")"
+	run dl update --pids-limit notanumber "$ID"
+	[ "$status" -eq 1 ]
+	[[ "$output" == "droplet: resources: line 1, column "* ]]
+	dl delete --force "$ID"
+}
+
+@test "cgroup: update on a host without the controllers warns, bad input is refused" {
+	needs_hybrid
+	start_bg '["sleep", "30"]'
+	run dl update --pids-limit 7 "$ID"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"not applied: pids.max=7"* ]]
+	run dl update --memory 1x "$ID"
+	[ "$status" -eq 1 ]
+	dl delete --force "$ID"
+}
