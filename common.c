@@ -1,7 +1,9 @@
 /* common.c: errors, logging, allocation, the arena and small file helpers. */
 #include "common.h"
 
+#include <ctype.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <time.h>
 
@@ -327,4 +329,44 @@ size_t read_all(int fd, char *buf, size_t cap)
 		len += n > 0 ? (size_t)n : 0;
 	buf[len] = 0;
 	return len;
+}
+
+static const struct {
+	const char *name;
+	int sig;
+} signals[] = {
+    {"SIGHUP", SIGHUP},   {"SIGINT", SIGINT},       {"SIGQUIT", SIGQUIT}, {"SIGILL", SIGILL},     {"SIGTRAP", SIGTRAP},
+    {"SIGABRT", SIGABRT}, {"SIGIOT", SIGIOT},       {"SIGBUS", SIGBUS},   {"SIGFPE", SIGFPE},     {"SIGKILL", SIGKILL},
+    {"SIGUSR1", SIGUSR1}, {"SIGSEGV", SIGSEGV},     {"SIGUSR2", SIGUSR2}, {"SIGPIPE", SIGPIPE},   {"SIGALRM", SIGALRM},
+    {"SIGTERM", SIGTERM}, {"SIGSTKFLT", SIGSTKFLT}, {"SIGCHLD", SIGCHLD}, {"SIGCONT", SIGCONT},   {"SIGSTOP", SIGSTOP},
+    {"SIGTSTP", SIGTSTP}, {"SIGTTIN", SIGTTIN},     {"SIGTTOU", SIGTTOU}, {"SIGURG", SIGURG},     {"SIGXCPU", SIGXCPU},
+    {"SIGXFSZ", SIGXFSZ}, {"SIGVTALRM", SIGVTALRM}, {"SIGPROF", SIGPROF}, {"SIGWINCH", SIGWINCH}, {"SIGIO", SIGIO},
+    {"SIGPOLL", SIGPOLL}, {"SIGPWR", SIGPWR},       {"SIGSYS", SIGSYS},
+};
+
+int signal_parse(const char *s)
+{
+	char *end;
+	long n = strtol(s, &end, 10);
+	if (*s && !*end)
+		return n > 0 && n < _NSIG ? (int)n : -1;
+	if (strncasecmp(s, "SIG", 3) == 0)
+		s += 3;
+	for (size_t i = 0; i < ARRAY_SIZE(signals); i++)
+		if (strcasecmp(s, signals[i].name + 3) == 0)
+			return signals[i].sig;
+	if (strncasecmp(s, "RTMIN", 5) == 0 || strncasecmp(s, "RTMAX", 5) == 0) {
+		long off = s[5] ? strtol(s + 5, &end, 10) : 0;
+		int sig = toupper((unsigned char)s[3]) == 'I' ? SIGRTMIN + (int)off : SIGRTMAX + (int)off;
+		return (!s[5] || !*end) && sig >= SIGRTMIN && sig <= SIGRTMAX ? sig : -1;
+	}
+	return -1;
+}
+
+const char *signal_name(int sig)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(signals); i++)
+		if (signals[i].sig == sig)
+			return signals[i].name;
+	return sig >= SIGRTMIN && sig <= SIGRTMAX ? "SIGRT" : "SIG?";
 }

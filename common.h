@@ -120,6 +120,11 @@ int write_file_atomic(const char *path, const char *data, size_t len, struct der
 int mkdir_p(const char *path, mode_t mode, struct derr *e);
 /* Read fd until EOF (or cap-1 bytes) into buf, NUL-terminated; the length. */
 size_t read_all(int fd, char *buf, size_t cap);
+/* Signals by name: "TERM", "SIGTERM", "term", "15", "RTMIN+2" -> the
+ * number, -1 when unknown; and the number -> "SIGTERM" ("SIGRT" for the
+ * real-time ones, "SIG?" when unknown). */
+int signal_parse(const char *s);
+const char *signal_name(int sig);
 /* Point stdin, stdout and stderr at /dev/null (background processes must
  * not hold the caller's pipes). */
 void stdio_to_devnull(void);

@@ -23,10 +23,6 @@
 #include <sys/wait.h>
 #include <time.h>
 
-#ifndef CLONE_INTO_CGROUP
-#define CLONE_INTO_CGROUP 0x200000000ULL
-#endif
-
 struct ctr {
 	const struct create_opts *o;
 	bool run; /* created for run: no exec.fifo */
@@ -172,23 +168,6 @@ static void add_listen_env(struct ctr *c)
 	p->env = env;
 }
 
-static pid_t do_clone(struct ctr *c, unsigned long flags)
-{
-	struct {
-		uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls, set_tid,
-		    set_tid_size, cgroup;
-	} args = {.flags = flags, .exit_signal = SIGCHLD};
-	if (c->cg.dirfd >= 0) {
-		args.flags |= CLONE_INTO_CGROUP;
-		args.cgroup = (uint64_t)c->cg.dirfd;
-	}
-	long pid = syscall(SYS_clone3, &args, sizeof args);
-	if (pid >= 0 || (errno != ENOSYS && errno != E2BIG && errno != EINVAL && errno != EBUSY && errno != EOPNOTSUPP))
-		return (pid_t)pid;
-	c->cg_done = false; /* not placed by clone3: write cgroup.procs later */
-	return (pid_t)syscall(SYS_clone, (flags & ~(unsigned long)CLONE_NEWTIME) | SIGCHLD, 0, 0, 0, 0);
-}
-
 static int spawn(struct ctr *c, struct derr *e)
 {
 	const struct oci_linux *l = &c->cfg.linux;
@@ -237,8 +216,7 @@ static int spawn(struct ctr *c, struct derr *e)
 	    .new_pidns = flags & CLONE_NEWPID,
 	};
 	memcpy(a.join_fds, c->join_fds, sizeof a.join_fds);
-	c->cg_done = c->cg.dirfd >= 0;
-	pid_t pid = do_clone(c, flags);
+	pid_t pid = ns_clone(flags, c->cg.dirfd, &c->cg_done);
 	if (pid < 0) {
 		derr_sys(e, "clone");
 		close(sp[0]), close(sp[1]);

@@ -48,8 +48,6 @@ struct cg;
 int container_open(const char *root, const char *id, char *dir, size_t n, int *lock, struct cstate *s, struct derr *e);
 /* Open the container's cgroup recorded in its state. */
 int container_cg_open(const struct cstate *s, struct cg *cg, struct derr *e);
-/* Parse "TERM", "SIGTERM", "15" -> 15; -1 when unknown. */
-int signal_parse(const char *s);
 /* Wait until pid (not our child) is gone or timeout_ms passes; 1 gone, 0 not. */
 int wait_pid_gone(pid_t pid, unsigned long long start_time, int timeout_ms);
 

@@ -19,10 +19,6 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
-#ifndef CLONE_INTO_CGROUP
-#define CLONE_INTO_CGROUP 0x200000000ULL
-#endif
-
 struct xctx {
 	const struct exec_opts *o;
 	struct cstate s;
@@ -147,20 +143,10 @@ fail:
 
 static pid_t spawn_exec(struct xctx *x, int sock_child, struct derr *e)
 {
-	struct {
-		uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls, set_tid,
-		    set_tid_size, cgroup;
-	} args = {.exit_signal = SIGCHLD};
 	if (ns_join(x->ns_fds, NS_PID, e) < 0 || ns_join(x->ns_fds, NS_TIME, e) < 0)
 		return -1;
-	if (x->cg.dirfd >= 0) {
-		args.flags = CLONE_INTO_CGROUP;
-		args.cgroup = (uint64_t)x->cg.dirfd;
-	}
-	pid_t pid = (pid_t)syscall(SYS_clone3, &args, sizeof args);
-	bool placed = pid >= 0 && x->cg.dirfd >= 0;
-	if (pid < 0)
-		pid = fork();
+	bool placed;
+	pid_t pid = ns_clone(0, x->cg.dirfd, &placed);
 	if (pid < 0)
 		return derr_sys(e, "clone");
 	if (pid == 0)

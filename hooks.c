@@ -37,26 +37,6 @@ struct hook_proc {
 	int status;
 };
 
-static const struct {
-	int sig;
-	const char *name;
-} sig_names[] = {
-    {SIGHUP, "SIGHUP"},   {SIGINT, "SIGINT"},     {SIGQUIT, "SIGQUIT"}, {SIGILL, "SIGILL"},   {SIGTRAP, "SIGTRAP"},
-    {SIGABRT, "SIGABRT"}, {SIGBUS, "SIGBUS"},     {SIGFPE, "SIGFPE"},   {SIGKILL, "SIGKILL"}, {SIGUSR1, "SIGUSR1"},
-    {SIGSEGV, "SIGSEGV"}, {SIGUSR2, "SIGUSR2"},   {SIGPIPE, "SIGPIPE"}, {SIGALRM, "SIGALRM"}, {SIGTERM, "SIGTERM"},
-    {SIGCHLD, "SIGCHLD"}, {SIGCONT, "SIGCONT"},   {SIGSTOP, "SIGSTOP"}, {SIGTSTP, "SIGTSTP"}, {SIGTTIN, "SIGTTIN"},
-    {SIGTTOU, "SIGTTOU"}, {SIGURG, "SIGURG"},     {SIGXCPU, "SIGXCPU"}, {SIGXFSZ, "SIGXFSZ"}, {SIGVTALRM, "SIGVTALRM"},
-    {SIGPROF, "SIGPROF"}, {SIGWINCH, "SIGWINCH"}, {SIGIO, "SIGIO"},     {SIGPWR, "SIGPWR"},   {SIGSYS, "SIGSYS"},
-};
-
-static const char *sig_name(int sig)
-{
-	for (size_t i = 0; i < ARRAY_SIZE(sig_names); i++)
-		if (sig_names[i].sig == sig)
-			return sig_names[i].name;
-	return "SIGRT";
-}
-
 /* ---- the child ---- */
 
 static void close_from(int first)
@@ -288,7 +268,7 @@ static int fail(struct hook_proc *r, struct derr *e)
 		return derr_set(e, err, "hook %s[%zu] failed: %s: exec", r->phase, r->index, r->h->path);
 	if (WIFSIGNALED(r->status))
 		return derr_set(e, 0, "hook %s[%zu] failed: %s: killed by signal %d (%s)", r->phase, r->index,
-		                r->h->path, WTERMSIG(r->status), sig_name(WTERMSIG(r->status)));
+		                r->h->path, WTERMSIG(r->status), signal_name(WTERMSIG(r->status)));
 	return derr_set(e, 0, "hook %s[%zu] failed: %s: exit %d%s%s", r->phase, r->index, r->h->path,
 	                WEXITSTATUS(r->status), *last ? ": " : "", last);
 }

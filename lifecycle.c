@@ -7,7 +7,6 @@
 #include "json.h"
 #include "net.h"
 
-#include <ctype.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
@@ -25,38 +24,6 @@ int container_state_dir(const char *root, const char *id, char *out, size_t n, s
 	if (access(out, F_OK) < 0)
 		return derr_set(e, 0, "container \"%s\" does not exist", id);
 	return 0;
-}
-
-static const struct {
-	const char *name;
-	int sig;
-} signals[] = {
-    {"HUP", SIGHUP},   {"INT", SIGINT},       {"QUIT", SIGQUIT}, {"ILL", SIGILL},     {"TRAP", SIGTRAP},
-    {"ABRT", SIGABRT}, {"IOT", SIGIOT},       {"BUS", SIGBUS},   {"FPE", SIGFPE},     {"KILL", SIGKILL},
-    {"USR1", SIGUSR1}, {"SEGV", SIGSEGV},     {"USR2", SIGUSR2}, {"PIPE", SIGPIPE},   {"ALRM", SIGALRM},
-    {"TERM", SIGTERM}, {"STKFLT", SIGSTKFLT}, {"CHLD", SIGCHLD}, {"CONT", SIGCONT},   {"STOP", SIGSTOP},
-    {"TSTP", SIGTSTP}, {"TTIN", SIGTTIN},     {"TTOU", SIGTTOU}, {"URG", SIGURG},     {"XCPU", SIGXCPU},
-    {"XFSZ", SIGXFSZ}, {"VTALRM", SIGVTALRM}, {"PROF", SIGPROF}, {"WINCH", SIGWINCH}, {"IO", SIGIO},
-    {"POLL", SIGPOLL}, {"PWR", SIGPWR},       {"SYS", SIGSYS},
-};
-
-int signal_parse(const char *s)
-{
-	char *end;
-	long n = strtol(s, &end, 10);
-	if (*s && !*end)
-		return n > 0 && n < _NSIG ? (int)n : -1;
-	if (strncasecmp(s, "SIG", 3) == 0)
-		s += 3;
-	for (size_t i = 0; i < ARRAY_SIZE(signals); i++)
-		if (strcasecmp(s, signals[i].name) == 0)
-			return signals[i].sig;
-	if (strncasecmp(s, "RTMIN", 5) == 0 || strncasecmp(s, "RTMAX", 5) == 0) {
-		long off = s[5] ? strtol(s + 5, &end, 10) : 0;
-		int sig = toupper((unsigned char)s[3]) == 'I' ? SIGRTMIN + (int)off : SIGRTMAX + (int)off;
-		return (!s[5] || !*end) && sig >= SIGRTMIN && sig <= SIGRTMAX ? sig : -1;
-	}
-	return -1;
 }
 
 int wait_pid_gone(pid_t pid, unsigned long long start_time, int timeout_ms)

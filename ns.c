@@ -6,6 +6,8 @@
 #include <sched.h>
 #include <sys/ioctl.h>
 #include <linux/nsfs.h>
+#include <signal.h>
+#include <sys/syscall.h>
 
 static const struct ns_info infos[NS_COUNT] = {
     [NS_CGROUP] = {NS_CGROUP, CLONE_NEWCGROUP, "cgroup"},
@@ -137,4 +139,22 @@ int ns_write_time_offsets(const struct oci_linux *l, struct derr *e)
 	if (write(fd, buf, (size_t)len) != len)
 		return derr_sys(e, "linux.timeOffsets: write /proc/self/timens_offsets");
 	return 0;
+}
+
+pid_t ns_clone(unsigned long flags, int cgroup_fd, bool *in_cgroup)
+{
+	struct {
+		uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls, set_tid,
+		    set_tid_size, cgroup;
+	} args = {.flags = flags, .exit_signal = SIGCHLD};
+	if (cgroup_fd >= 0) {
+		args.flags |= CLONE_INTO_CGROUP;
+		args.cgroup = (uint64_t)cgroup_fd;
+	}
+	*in_cgroup = cgroup_fd >= 0;
+	long pid = syscall(SYS_clone3, &args, sizeof args);
+	if (pid >= 0 || (errno != ENOSYS && errno != E2BIG && errno != EINVAL && errno != EBUSY && errno != EOPNOTSUPP))
+		return (pid_t)pid;
+	*in_cgroup = false; /* older kernel: the caller writes cgroup.procs */
+	return (pid_t)syscall(SYS_clone, (flags & ~(unsigned long)CLONE_NEWTIME) | SIGCHLD, 0, 0, 0, 0);
 }

@@ -6,6 +6,14 @@
 
 #ifndef CLONE_NEWTIME
 #define CLONE_NEWTIME 0x00000080
+#ifndef CLONE_INTO_CGROUP
+#define CLONE_INTO_CGROUP 0x200000000ULL
+#endif
+/* Fork-like clone (no new stack) with CLONE_NEW* flags, straight into the
+ * cgroup of cgroup_fd (clone3 CLONE_INTO_CGROUP) when >= 0. *in_cgroup says
+ * whether that happened; on kernels without it the caller must write
+ * cgroup.procs. Returns the pid, 0 in the child, -1 with errno. */
+pid_t ns_clone(unsigned long flags, int cgroup_fd, bool *in_cgroup);
 #endif
 
 struct ns_info {
@@ -30,4 +38,12 @@ int ns_write_idmaps(pid_t pid, const struct oci_linux *l, struct derr *e);
 int ns_write_time_offsets(const struct oci_linux *l, struct derr *e);
 /* Open /proc/PID/ns/<type> of another process (for exec). */
 int ns_open_pid(pid_t pid, enum ns_type t, struct derr *e);
+#ifndef CLONE_INTO_CGROUP
+#define CLONE_INTO_CGROUP 0x200000000ULL
+#endif
+/* Fork-like clone (no new stack) with CLONE_NEW* flags, straight into the
+ * cgroup of cgroup_fd (clone3 CLONE_INTO_CGROUP) when >= 0. *in_cgroup says
+ * whether that happened; on kernels without it the caller must write
+ * cgroup.procs. Returns the pid, 0 in the child, -1 with errno. */
+pid_t ns_clone(unsigned long flags, int cgroup_fd, bool *in_cgroup);
 #endif
