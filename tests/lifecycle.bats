@@ -278,3 +278,35 @@ teardown() { common_teardown; }
 	dl delete r3
 	rm -rf "$STATE/r3"
 }
+
+@test "pod: a member joins the owner's namespaces by path, no veth for a joined netns" {
+	cfg '.process.args = ["sleep", "100"]'
+	dlf create --bundle "$BUNDLE" owner
+	[ "$status" -eq 0 ]
+	dlf start owner
+	local pid
+	pid=$(dl state owner | jq -r .pid)
+	local conf
+	conf=$(jq -nc '{hostInterface:"eth0",bridgeInterface:"dltpodbr",interface:{name:"dltpodveth",ipv4:{address:"10.199.88.2/24",gateway:"10.199.88.254"}}}')
+	cfg --arg p "$pid" --arg c "$conf" '.linux.namespaces |= map(if .type == "network" or .type == "ipc" or .type == "uts" then .path = "/proc/\($p)/ns/" + ({"network":"net","ipc":"ipc","uts":"uts"}[.type]) else . end)
+		| .annotations["io.raind.net.config"] = $c | del(.hostname)
+		| .process.args = ["sh","-c","for n in net ipc uts pid; do readlink /proc/self/ns/$n; done"]'
+	run dl run --bundle "$BUNDLE" member
+	echo "$output"
+	[ "$status" -eq 0 ]
+	assert_eq "$(readlink /proc/$pid/ns/net)" "${lines[0]}"
+	assert_eq "$(readlink /proc/$pid/ns/ipc)" "${lines[1]}"
+	assert_eq "$(readlink /proc/$pid/ns/uts)" "${lines[2]}"
+	[ "${lines[3]}" != "$(readlink /proc/$pid/ns/pid)" ]
+	! ip link show dltpodveth 2>/dev/null
+	! ip link show dltpodbr 2>/dev/null
+	dl delete --force owner
+}
+
+@test "pod: a namespace path of the wrong type is refused" {
+	cfg '.linux.namespaces |= map(if .type == "network" then .path = "/proc/self/ns/ipc" else . end)'
+	run dl run --bundle "$BUNDLE" c1
+	[ "$status" -eq 1 ]
+	assert_eq 'droplet: linux.namespaces: path "/proc/self/ns/ipc": not a network namespace' "$output"
+	[ ! -e "$STATE/c1" ]
+}
