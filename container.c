@@ -245,7 +245,8 @@ static char *iso_now(struct arena *a)
 	return arena_strdup(a, buf);
 }
 
-static int save_state(struct ctr *c, enum cstatus status, struct derr *e)
+/* The state in memory: what hooks read on stdin and state.json holds. */
+static void fill_state(struct ctr *c, enum cstatus status)
 {
 	struct cstate *s = &c->st;
 	if (!s->id) {
@@ -261,8 +262,14 @@ static int save_state(struct ctr *c, enum cstatus status, struct derr *e)
 	}
 	s->status = status;
 	s->pid = c->pid;
-	s->start_time = proc_start_time(c->pid);
-	if (state_save(c->dir, s, e) < 0)
+	if (!s->start_time)
+		s->start_time = proc_start_time(c->pid);
+}
+
+static int save_state(struct ctr *c, enum cstatus status, struct derr *e)
+{
+	fill_state(c, status);
+	if (state_save(c->dir, &c->st, e) < 0)
 		return -1;
 	c->state_saved = true;
 	return 0;
@@ -335,8 +342,10 @@ static int parent_setup(struct ctr *c, struct derr *e)
 		return -1;
 	if (c->cg.dirfd >= 0 && !c->cg_done && cg_enter(&c->cg, c->pid, e) < 0)
 		return -1;
-	if (save_state(c, CS_CREATING, e) < 0)
-		return -1;
+	/* "creating" lives in memory only (the hooks read it on stdin): should
+	 * droplet die now, the init dies with it (PDEATHSIG) and there is no
+	 * container to find; state.json is first written as "created". */
+	fill_state(c, CS_CREATING);
 	if (c->cfg.net.present && c->cfg.linux.ns[NS_NET].present && !c->cfg.linux.ns[NS_NET].path) {
 		if (net_setup_host(&c->cfg.net, c->pid, e) < 0)
 			return -1;

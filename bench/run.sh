@@ -26,17 +26,18 @@ cd "$W/bundle"
 jq '.ociVersion="1.0.2" | .process.args=["/bin/true"] | .process.terminal=false | del(.linux.resources) | del(.linux.seccomp)' \
 	config.json >c.json && mv c.json config.json
 
-now() { date +%s%N; }
+# Times come from $EPOCHREALTIME (microseconds) read inline: date(1) or a
+# $(...) would fork and add its own cost to every sample.
 declare -A T
 run_one() { # name -> elapsed ns of one `run /bin/true`
 	local t0 t1
 	case $1 in
-	floor) t0=$(now); "$REPO/bin/floor" "$W/bundle/rootfs"; t1=$(now) ;;
-	droplet) t0=$(now); "$REPO/bin/droplet" --root "$W/s-droplet" run --bundle . b >/dev/null; t1=$(now) ;;
-	crun) t0=$(now); crun --cgroup-manager=disabled --root "$W/s-crun" run --bundle . b >/dev/null; t1=$(now) ;;
-	runc) t0=$(now); runc --root "$W/s-runc" run --bundle . b >/dev/null; t1=$(now) ;;
+	floor) t0=${EPOCHREALTIME/./}; "$REPO/bin/floor" "$W/bundle/rootfs"; t1=${EPOCHREALTIME/./} ;;
+	droplet) t0=${EPOCHREALTIME/./}; "$REPO/bin/droplet" --root "$W/s-droplet" run --bundle . b >/dev/null; t1=${EPOCHREALTIME/./} ;;
+	crun) t0=${EPOCHREALTIME/./}; crun --cgroup-manager=disabled --root "$W/s-crun" run --bundle . b >/dev/null; t1=${EPOCHREALTIME/./} ;;
+	runc) t0=${EPOCHREALTIME/./}; runc --root "$W/s-runc" run --bundle . b >/dev/null; t1=${EPOCHREALTIME/./} ;;
 	esac
-	echo $(((t1 - t0) / 1000))
+	echo $((10#$t1 - 10#$t0))
 }
 lifecycle_one() { # create + start + delete, elapsed us
 	local t0 t1 r=$1
@@ -46,13 +47,13 @@ lifecycle_one() { # create + start + delete, elapsed us
 	crun) pre=(crun --cgroup-manager=disabled --root "$W/s-crun") ;;
 	runc) pre=(runc --root "$W/s-runc") ;;
 	esac
-	t0=$(now)
+	t0=${EPOCHREALTIME/./}
 	"${pre[@]}" create --bundle . l >/dev/null
 	"${pre[@]}" start l
 	while [ "$("${pre[@]}" state l 2>/dev/null | jq -r .status)" = running ]; do :; done
 	"${pre[@]}" delete l
-	t1=$(now)
-	echo $(((t1 - t0) / 1000))
+	t1=${EPOCHREALTIME/./}
+	echo $((10#$t1 - 10#$t0))
 }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : int((a[NR/2]+a[NR/2+1])/2))}'; }
 runtimes=(floor droplet crun runc)
