@@ -178,8 +178,13 @@ static int spawn(struct ctr *c, struct derr *e)
 	if (c->join_fds[NS_USER] >= 0 && (flags & CLONE_NEWPID))
 		return derr_set(
 		    e, 0, "linux.namespaces: joining a user namespace while creating a pid namespace is not supported");
-	if (c->join_fds[NS_USER] >= 0) /* created after setns(user) in the child: not supported either */
-		flags &= ~(unsigned long)(CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWCGROUP);
+	/* The others must belong to the joined user namespace: the init creates
+	 * them with unshare() after setns(user), and says so before we go on. */
+	unsigned long after_user = 0;
+	if (c->join_fds[NS_USER] >= 0) {
+		after_user = flags & (CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWCGROUP);
+		flags &= ~after_user;
+	}
 	if (ns_join(c->join_fds, NS_PID, e) < 0) /* pid: for our children */
 		return -1;
 	if (flags & CLONE_NEWTIME) {
@@ -212,7 +217,8 @@ static int spawn(struct ctr *c, struct derr *e)
 	    .keep_pdeathsig = c->run && !c->o->detach,
 	    .preserve_fds = c->o->preserve_fds + c->o->listen_fds,
 	    .new_userns = flags & CLONE_NEWUSER,
-	    .new_netns = flags & CLONE_NEWNET,
+	    .new_netns = (flags | after_user) & CLONE_NEWNET,
+	    .unshare_flags = after_user,
 	    .new_pidns = flags & CLONE_NEWPID,
 	};
 	memcpy(a.join_fds, c->join_fds, sizeof a.join_fds);
@@ -230,6 +236,9 @@ static int spawn(struct ctr *c, struct derr *e)
 	c->sync_fd = sp[0];
 	c->pid = pid;
 	ns_close_joins(c->join_fds);
+	struct sync_msg m;
+	if (after_user && sync_recv(c->sync_fd, &m, NULL, e) < 0) /* SYNC_NS: its namespaces exist */
+		return -1;
 	return 0;
 }
 

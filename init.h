@@ -19,7 +19,8 @@ struct init_args {
 	bool keep_pdeathsig;           /* run: die with droplet; create: outlive it */
 	int preserve_fds;
 	bool new_userns, new_netns, new_pidns;
-	bool joined_userns; /* set by the init itself */
+	bool joined_userns;          /* set by the init itself */
+	unsigned long unshare_flags; /* CLONE_NEW* to unshare after joining the user namespace */
 };
 
 /* Never returns: execs the container process or reports over sync and exits. */

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <linux/nsfs.h>
 #include <signal.h>
 #include <sys/syscall.h>
@@ -34,6 +35,14 @@ unsigned long ns_new_flags(const struct oci_linux *l)
 	return f;
 }
 
+bool ns_is_current(int fd, enum ns_type t)
+{
+	char self[64];
+	struct stat a, b;
+	snprintf(self, sizeof self, "/proc/self/ns/%s", infos[t].proc);
+	return fstat(fd, &a) == 0 && stat(self, &b) == 0 && a.st_ino == b.st_ino && a.st_dev == b.st_dev;
+}
+
 void ns_close_joins(int fds[NS_COUNT])
 {
 	for (int t = 0; t < NS_COUNT; t++) {
@@ -56,6 +65,11 @@ int ns_open_joins(const struct oci_linux *l, int fds[NS_COUNT], struct derr *e)
 			derr_sys(e, "linux.namespaces: %s path \"%s\"", ns_type_name((enum ns_type)t), p);
 			ns_close_joins(fds);
 			return -1;
+		}
+		if (ns_is_current(fds[t], (enum ns_type)t)) { /* already there: nothing to join */
+			close(fds[t]);
+			fds[t] = -1;
+			continue;
 		}
 		int kind = ioctl(fds[t], NS_GET_NSTYPE);
 		if (kind >= 0 && kind != infos[t].flag) {

@@ -25,11 +25,15 @@ struct ns_info {
 const struct ns_info *ns_info(enum ns_type t);
 /* CLONE_NEW* flags of the namespaces the config creates (present, no path). */
 unsigned long ns_new_flags(const struct oci_linux *l);
-/* Open every namespace path the config joins; fds[t] = -1 where none.
+/* Open every namespace path the config joins; fds[t] = -1 where none (or
+ * where it is the namespace we are in already).
  * Each must be a namespace of the right type ("linux.namespaces: path
  * \"/x\": not a network namespace"). On error nothing stays open. */
 int ns_open_joins(const struct oci_linux *l, int fds[NS_COUNT], struct derr *e);
 void ns_close_joins(int fds[NS_COUNT]);
+/* fd is a namespace of type t that this process is already in (joining it
+ * is then a no-op: `nsenter -U -- droplet create` into the owner's userns). */
+bool ns_is_current(int fd, enum ns_type t);
 /* setns into fds[t] for the given type (no-op when -1). */
 int ns_join(int fds[NS_COUNT], enum ns_type t, struct derr *e);
 /* Write /proc/PID/{setgroups,uid_map,gid_map}. */

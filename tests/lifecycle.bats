@@ -310,3 +310,29 @@ teardown() { common_teardown; }
 	assert_eq 'droplet: linux.namespaces: path "/proc/self/ns/ipc": not a network namespace' "$output"
 	[ ! -e "$STATE/c1" ]
 }
+
+@test "pod: a member joins the owner's user namespace and creates its own mount, uts and ipc inside it" {
+	chmod 755 "$TEST_ROOT" "$BUNDLE"
+	chown -R 100000:100000 "$BUNDLE/rootfs"
+	cfg '.linux.namespaces += [{"type":"user"}] | .linux.uidMappings = [{"containerID":0,"hostID":100000,"size":65536}] | .linux.gidMappings = [{"containerID":0,"hostID":100000,"size":65536}]'
+	cp "$BUNDLE/config.json" "$TEST_ROOT/owner.json"
+	cfg '.process.args = ["sleep", "100"]'
+	dlf create --bundle "$BUNDLE" uowner
+	[ "$status" -eq 0 ]
+	dlf start uowner
+	local pid
+	pid=$(dl state uowner | jq -r .pid)
+	jq --arg p "$pid" '.linux.namespaces |= map(if .type == "user" or .type == "pid" or .type == "network" then .path = "/proc/\($p)/ns/" + ({"user":"user","pid":"pid","network":"net"}[.type]) else . end)
+		| del(.linux.uidMappings) | del(.linux.gidMappings) | .hostname = "member"
+		| .process.args = ["sh","-c","for n in user mnt uts ipc; do readlink /proc/self/ns/$n; done; hostname; cat /proc/self/uid_map"]' \
+		"$TEST_ROOT/owner.json" >"$BUNDLE/config.json"
+	run dl run --bundle "$BUNDLE" umember
+	[ "$status" -eq 0 ]
+	assert_eq "$(readlink /proc/$pid/ns/user)" "${lines[0]}"
+	[ "${lines[1]}" != "$(readlink /proc/$pid/ns/mnt)" ] && [ "${lines[1]}" != "$(readlink /proc/self/ns/mnt)" ]
+	[ "${lines[2]}" != "$(readlink /proc/$pid/ns/uts)" ] && [ "${lines[2]}" != "$(readlink /proc/self/ns/uts)" ]
+	[ "${lines[3]}" != "$(readlink /proc/$pid/ns/ipc)" ]
+	assert_eq member "${lines[4]}"
+	[[ "${lines[5]}" =~ ^\ +0\ +100000\ +65536$ ]]
+	dl delete --force uowner
+}
