@@ -496,42 +496,23 @@ static _Noreturn void monitor(struct ctr *c)
  * never hangs on our pipes); it creates the container and reports back. */
 static int create_with_monitor(const struct create_opts *o, struct derr *e)
 {
-	int p[2];
-	if (pipe2(p, O_CLOEXEC) < 0)
-		return derr_sys(e, "pipe");
-	pid_t pid = fork();
-	if (pid < 0)
-		return derr_sys(e, "fork");
-	if (pid == 0) {
-		struct ctr c;
-		struct derr ce = {0};
-		close(p[0]);
-		setsid();
-		stdio_to_devnull();
-		proc_fds_from(3, &p[1], 1, true); /* the caller's pipes must not stay open */
-		ctr_init(&c, o, false);
-		if (ctr_create(&c, &ce) < 0) {
-			write_all(p[1], ce.msg, strlen(ce.msg));
-			_exit(1);
-		}
-		c.st.shim_pid = getpid();
-		state_save(c.dir, &c.st, &ce);
-		close(c.lock_fd), c.lock_fd = -1;
-		close(c.sync_fd), c.sync_fd = -1;
-		close(p[1]);
-		monitor(&c);
+	int report;
+	pid_t pid = proc_fork_background(NULL, 0, &report, e);
+	if (pid != 0)
+		return pid < 0 ? -1 : 0;
+	struct ctr c;
+	struct derr ce = {0};
+	ctr_init(&c, o, false);
+	if (ctr_create(&c, &ce) < 0) {
+		write_all(report, ce.msg, strlen(ce.msg));
+		_exit(1);
 	}
-	close(p[1]);
-	char msg[ERR_MSG_MAX];
-	size_t len = read_all(p[0], msg, sizeof msg);
-	close(p[0]);
-	if (len > 0)
-		return derr_set(e, 0, "%s", msg);
-	int status;
-	/* the monitor lives on; it only wrote nothing when all went well */
-	if (waitpid(pid, &status, WNOHANG) == pid && !(WIFEXITED(status) && WEXITSTATUS(status) == 0))
-		return derr_set(e, 0, "create: monitor died");
-	return 0;
+	c.st.shim_pid = getpid();
+	state_save(c.dir, &c.st, &ce);
+	close(c.lock_fd), c.lock_fd = -1;
+	close(c.sync_fd), c.sync_fd = -1;
+	close(report);
+	monitor(&c);
 }
 
 int container_create(const struct create_opts *o, struct derr *e)

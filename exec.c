@@ -269,11 +269,7 @@ static pid_t exec_start(struct xctx *x, int *pty, struct derr *e)
 static _Noreturn void exec_shim(struct xctx *x, const char *sock, int report)
 {
 	struct derr e = {0};
-	int pty, status, keep[NS_COUNT + 2] = {report, x->cg.dirfd};
-	memcpy(keep + 2, x->ns_fds, sizeof x->ns_fds);
-	setsid();
-	stdio_to_devnull();
-	proc_fds_from(3, keep, ARRAY_SIZE(keep), true);
+	int pty, status;
 	cleanup_free char *log = xasprintf("%s/logs/exec_console.log", x->dir);
 	int lfd = term_shim_listen(sock, &e);
 	pid_t pid = lfd < 0 ? -1 : exec_start(x, &pty, &e);
@@ -292,22 +288,13 @@ static _Noreturn void exec_shim(struct xctx *x, const char *sock, int report)
 static int exec_with_shim(struct xctx *x, struct derr *e)
 {
 	cleanup_free char *sock = xasprintf("%s/exec_tty.sock", x->dir);
-	char msg[ERR_MSG_MAX];
-	int p[2];
-	if (pipe2(p, O_CLOEXEC) < 0)
-		return derr_sys(e, "pipe");
-	pid_t shim = fork();
+	int report, keep[NS_COUNT + 1] = {x->cg.dirfd};
+	memcpy(keep + 1, x->ns_fds, sizeof x->ns_fds);
+	pid_t shim = proc_fork_background(keep, ARRAY_SIZE(keep), &report, e);
+	if (shim == 0)
+		exec_shim(x, sock, report);
 	if (shim < 0)
-		return derr_sys(e, "fork");
-	if (shim == 0) {
-		close(p[0]);
-		exec_shim(x, sock, p[1]);
-	}
-	close(p[1]);
-	size_t len = read_all(p[0], msg, sizeof msg);
-	close(p[0]);
-	if (len > 0)
-		return derr_set(e, 0, "%s", msg);
+		return -1;
 	return term_attach(sock, NULL, e) < 0 ? -1 : 0;
 }
 

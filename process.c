@@ -13,6 +13,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
@@ -179,6 +180,44 @@ void proc_fds_from(int first, const int *keep, size_t n, bool close_them)
 		else
 			fcntl(fd, F_SETFD, FD_CLOEXEC);
 	}
+}
+
+pid_t proc_fork_background(const int *keep, size_t n_keep, int *report, struct derr *e)
+{
+	int p[2], kept[NS_KEEP_MAX + 1];
+	if (n_keep > NS_KEEP_MAX)
+		return derr_set(e, EINVAL, "fork: too many fds to keep");
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return derr_sys(e, "pipe");
+	pid_t pid = fork();
+	if (pid < 0) {
+		derr_sys(e, "fork");
+		close(p[0]), close(p[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		close(p[0]);
+		setsid();
+		stdio_to_devnull(); /* the caller must never hang on our pipes */
+		memcpy(kept, keep, n_keep * sizeof *keep);
+		kept[n_keep] = p[1];
+		proc_fds_from(3, kept, n_keep + 1, true);
+		*report = p[1];
+		return 0;
+	}
+	close(p[1]);
+	char msg[ERR_MSG_MAX];
+	size_t len = read_all(p[0], msg, sizeof msg);
+	close(p[0]);
+	int status;
+	if (len > 0) {
+		waitpid(pid, NULL, 0);
+		return derr_set(e, 0, "%s", msg);
+	}
+	/* it lives on; it reports nothing only when all went well */
+	if (waitpid(pid, &status, WNOHANG) == pid && !(WIFEXITED(status) && WEXITSTATUS(status) == 0))
+		return derr_set(e, 0, "background process %d died", pid);
+	return pid;
 }
 
 int proc_sysctl(const struct oci_linux *l, struct derr *e)

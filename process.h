@@ -29,6 +29,13 @@ int proc_become(const struct proc_spec *s, int *notify_fd, struct derr *e);
 /* Every fd >= first except those in keep[0..n): closed, or (close_them
  * false) marked close-on-exec. */
 void proc_fds_from(int first, const int *keep, size_t n, bool close_them);
+#define NS_KEEP_MAX (NS_COUNT + 2)
+/* Fork a background process: setsid, stdio on /dev/null, every fd >= 3
+ * closed but keep[0..n_keep) and its report pipe. In the child: returns 0
+ * with *report the pipe's write end, where it writes why it failed, or
+ * which it closes once all went well. In the parent: waits for that report
+ * and returns the child's pid, or -1 with the child's text in *e. */
+pid_t proc_fork_background(const int *keep, size_t n_keep, int *report, struct derr *e);
 /* Apply linux.sysctl (after pivot_root, in the container's /proc/sys). */
 int proc_sysctl(const struct oci_linux *l, struct derr *e);
 /* execve path with args and env; returns only on failure. */
