@@ -20,7 +20,7 @@ HARDEN := -D_FORTIFY_SOURCE=2 -fstack-protector-strong
 DEFS := -D_GNU_SOURCE
 KINC := build/kinc
 
-CFLAGS_MUSL := -std=gnu11 -Os $(WARN) $(HARDEN) $(DEFS) -ffunction-sections -fdata-sections -idirafter $(KINC)
+CFLAGS_MUSL := -std=gnu11 -Os $(WARN) $(HARDEN) $(DEFS) -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables -fno-unwind-tables -idirafter $(KINC)
 LDFLAGS_MUSL := -static -s -Wl,--gc-sections
 CFLAGS_ASAN := -std=gnu11 -O1 -g $(WARN) $(DEFS) -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
@@ -39,7 +39,7 @@ $(KINC):
 	@ln -sfn /usr/include/$$(gcc -print-multiarch)/asm $(KINC)/asm
 	@ln -sfn /usr/include/asm-generic $(KINC)/asm-generic
 
-build/musl/%.o: %.c $(HDRS) | $(KINC)
+build/musl/%.o: %.c $(HDRS) Makefile | $(KINC)
 	@mkdir -p build/musl
 	@echo "  CC      $<"
 	@$(CC_MUSL) $(CFLAGS_MUSL) -c $< -o $@
