@@ -142,6 +142,9 @@ static int make_fifo(struct ctr *c, struct derr *e)
 	if (mkfifo(p, 0622) < 0)
 		return derr_sys(e, "mkfifo \"%s\"", p);
 	c->fifo_made = true;
+	/* writable whatever uid the init ends up with (the umask took bits) */
+	if (chmod(p, 0622) < 0)
+		return derr_sys(e, "chmod \"%s\"", p);
 	if (c->cfg.linux.n_uid_mappings) { /* container root must be able to open it */
 		uid_t uid = c->cfg.linux.uid_mappings[0].host_id;
 		gid_t gid = c->cfg.linux.n_gid_mappings ? c->cfg.linux.gid_mappings[0].host_id : 0;
@@ -175,32 +178,30 @@ static int spawn(struct ctr *c, struct derr *e)
 	int sp[2];
 	if (ns_open_joins(l, c->join_fds, e) < 0)
 		return -1;
-	if (c->join_fds[NS_USER] >= 0 && (flags & CLONE_NEWPID))
-		return derr_set(
-		    e, 0, "linux.namespaces: joining a user namespace while creating a pid namespace is not supported");
-	/* The others must belong to the joined user namespace: the init creates
-	 * them with unshare() after setns(user), and says so before we go on. */
-	unsigned long after_user = 0;
-	if (c->join_fds[NS_USER] >= 0) {
-		after_user = flags & (CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWCGROUP);
-		flags &= ~after_user;
-	}
-	if (ns_join(c->join_fds, NS_PID, e) < 0) /* pid: for our children */
-		return -1;
-	if (flags & CLONE_NEWTIME) {
-		if (unshare(CLONE_NEWTIME) < 0)
-			return derr_sys(e, "linux.namespaces: time namespace");
+	/* With a user namespace joined, the namespaces we create must belong
+	 * to it: ns_clone_in_user clones from inside it, time namespace too. */
+	int user_fd = c->join_fds[NS_USER];
+	c->join_fds[NS_USER] = -1;
+	if (user_fd < 0 && ns_join(c->join_fds, NS_PID, e) < 0) /* pid: for our children */
+		goto fail;
+	if (user_fd < 0 && (flags & CLONE_NEWTIME)) {
+		if (unshare(CLONE_NEWTIME) < 0) {
+			derr_sys(e, "linux.namespaces: time namespace");
+			goto fail;
+		}
 		if (ns_write_time_offsets(l, e) < 0)
-			return -1;
+			goto fail;
 		flags &= ~(unsigned long)CLONE_NEWTIME;
 	}
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0)
-		return derr_sys(e, "socketpair");
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0) {
+		derr_sys(e, "socketpair");
+		goto fail;
+	}
 	cleanup_free char *log = NULL;
 	if (c->o->raind && !c->run && !c->o->tty && !c->cfg.process.terminal) {
 		cleanup_free char *dir = xasprintf("%s/logs", c->dir);
 		if (mkdir_p(dir, 0755, e) < 0)
-			return -1;
+			goto fail_sp;
 		log = xasprintf("%s/init.log", dir);
 	}
 	struct init_args a = {
@@ -217,29 +218,35 @@ static int spawn(struct ctr *c, struct derr *e)
 	    .keep_pdeathsig = c->run && !c->o->detach,
 	    .preserve_fds = c->o->preserve_fds + c->o->listen_fds,
 	    .new_userns = flags & CLONE_NEWUSER,
-	    .new_netns = (flags | after_user) & CLONE_NEWNET,
-	    .unshare_flags = after_user,
+	    .joined_userns = user_fd >= 0,
+	    .new_netns = flags & CLONE_NEWNET,
 	    .new_pidns = flags & CLONE_NEWPID,
 	};
 	memcpy(a.join_fds, c->join_fds, sizeof a.join_fds);
-	pid_t pid = ns_clone(flags, c->cg.dirfd, &c->cg_done);
+	pid_t pid = user_fd >= 0 ? ns_clone_in_user(user_fd, c->join_fds[NS_PID], flags, l, e)
+	                         : ns_clone(flags, c->cg.dirfd, &c->cg_done);
 	if (pid < 0) {
-		derr_sys(e, "clone");
-		close(sp[0]), close(sp[1]);
-		return -1;
+		if (user_fd < 0)
+			derr_sys(e, "clone");
+		goto fail_sp;
 	}
 	if (pid == 0) {
 		close(sp[0]);
 		init_main(&a);
 	}
+	if (user_fd >= 0)
+		close(user_fd);
 	close(sp[1]);
 	c->sync_fd = sp[0];
 	c->pid = pid;
 	ns_close_joins(c->join_fds);
-	struct sync_msg m;
-	if (after_user && sync_recv(c->sync_fd, &m, NULL, e) < 0) /* SYNC_NS: its namespaces exist */
-		return -1;
 	return 0;
+fail_sp:
+	close(sp[0]), close(sp[1]);
+fail:
+	if (user_fd >= 0)
+		close(user_fd);
+	return -1;
 }
 
 static char *iso_now(struct arena *a)

@@ -67,26 +67,16 @@ static int setup_stdio(const struct init_args *a, struct derr *e)
 	return 0;
 }
 
-/* Join the namespaces given by path, user first (the others are owned by
- * it), then create those that must belong to a joined user namespace. */
-static int join_namespaces(struct init_args *a, struct derr *e)
+/* Join the namespaces given by path (the user namespace, if any, was joined
+ * before the clone; pid by the parent). */
+static int setup_namespaces(struct init_args *a, struct derr *e)
 {
-	static const enum ns_type order[] = {NS_USER, NS_MNT, NS_NET, NS_IPC, NS_UTS, NS_CGROUP, NS_TIME};
-	a->joined_userns = a->join_fds[NS_USER] >= 0;
+	static const enum ns_type order[] = {NS_MNT, NS_NET, NS_IPC, NS_UTS, NS_CGROUP, NS_TIME};
+	const struct oci_config *c = a->cfg;
 	for (size_t i = 0; i < ARRAY_SIZE(order); i++)
 		if (ns_join(a->join_fds, order[i], e) < 0)
 			return -1;
 	ns_close_joins(a->join_fds);
-	if (a->unshare_flags && unshare((int)a->unshare_flags) < 0)
-		return derr_sys(e, "linux.namespaces: create namespaces in the joined user namespace");
-	return 0;
-}
-
-static int setup_namespaces(struct init_args *a, struct derr *e)
-{
-	const struct oci_config *c = a->cfg;
-	if (!a->unshare_flags && join_namespaces(a, e) < 0) /* else done before GO */
-		return -1;
 	bool userns = a->new_userns || a->joined_userns;
 	/* Our kuid is not mapped in a new user namespace: become its root. */
 	if (userns && (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0))
@@ -200,14 +190,6 @@ _Noreturn void init_main(struct init_args *a)
 	proc_fds_from(3 + a->preserve_fds, keep, ARRAY_SIZE(keep), true);
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	prctl(PR_SET_DUMPABLE, 0); /* no /proc/PID/exe games until exec (CVE-2019-5736) */
-	/* namespaces created after joining a user namespace must exist before
-	 * the parent moves a veth into ours */
-	if (a->unshare_flags) {
-		if (join_namespaces(a, &e) < 0)
-			fail(a->sync_fd, &e);
-		if (sync_send(a->sync_fd, SYNC_NS, 0, NULL, -1) < 0)
-			_exit(1);
-	}
 	if (sync_recv(a->sync_fd, &m, NULL, &e) < 0)
 		_exit(1);
 	if (setup_container(a, m.pid, exe, sizeof exe, &e) < 0)

@@ -12,15 +12,14 @@ struct init_args {
 	const char *state_dir;
 	int sync_fd;                   /* the init's end of the sync pair */
 	int fifo_fd;                   /* O_PATH exec.fifo (create), -1 for run */
-	int join_fds[NS_COUNT];        /* namespaces joined by path (pid done by the parent) */
+	int join_fds[NS_COUNT];        /* namespaces joined by path (user and pid done by the parent) */
 	const struct bpf_program *bpf; /* NULL: no seccomp */
 	const char *log_path;          /* Raind: stdout+stderr to this file, stdin /dev/null */
 	bool tty;                      /* open a pty and pass its master to the parent */
 	bool keep_pdeathsig;           /* run: die with droplet; create: outlive it */
 	int preserve_fds;
 	bool new_userns, new_netns, new_pidns;
-	bool joined_userns;          /* set by the init itself */
-	unsigned long unshare_flags; /* CLONE_NEW* to unshare after joining the user namespace */
+	bool joined_userns; /* cloned inside a user namespace joined by path */
 };
 
 /* Never returns: execs the container process or reports over sync and exits. */

@@ -9,6 +9,7 @@
 #include <linux/nsfs.h>
 #include <signal.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 
 static const struct ns_info infos[NS_COUNT] = {
     [NS_CGROUP] = {NS_CGROUP, CLONE_NEWCGROUP, "cgroup"},
@@ -171,4 +172,54 @@ pid_t ns_clone(unsigned long flags, int cgroup_fd, bool *in_cgroup)
 		return (pid_t)pid;
 	*in_cgroup = false; /* older kernel: the caller writes cgroup.procs */
 	return (pid_t)syscall(SYS_clone, (flags & ~(unsigned long)CLONE_NEWTIME) | SIGCHLD, 0, 0, 0, 0);
+}
+
+pid_t ns_clone_in_user(int user_fd, int pid_fd, unsigned long flags, const struct oci_linux *l, struct derr *e)
+{
+	struct {
+		pid_t pid;
+		struct derr e;
+	} r = {-1, {0}};
+	int p[2];
+	bool unused;
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return derr_sys(e, "pipe");
+	pid_t h = fork();
+	if (h == 0) {
+		close(p[0]);
+		if (setns(user_fd, CLONE_NEWUSER) < 0)
+			derr_sys(&r.e, "join user namespace");
+		else if (pid_fd >= 0 && setns(pid_fd, CLONE_NEWPID) < 0)
+			derr_sys(&r.e, "join pid namespace");
+		else if ((flags & CLONE_NEWTIME) && unshare(CLONE_NEWTIME) < 0)
+			derr_sys(&r.e, "linux.namespaces: time namespace");
+		else if (!(flags & CLONE_NEWTIME) || ns_write_time_offsets(l, &r.e) == 0) {
+			/* CLONE_INTO_CGROUP is not ours to use from here: the parent
+			 * moves the child into its cgroup. */
+			r.pid = ns_clone((flags & ~(unsigned long)CLONE_NEWTIME) | CLONE_PARENT, -1, &unused);
+			if (r.pid == 0) {
+				close(p[1]);
+				return 0;
+			}
+			if (r.pid < 0)
+				derr_sys(&r.e, "clone");
+		}
+		write_all(p[1], &r, sizeof r);
+		_exit(0);
+	}
+	close(p[1]);
+	if (h < 0) {
+		close(p[0]);
+		return derr_sys(e, "fork");
+	}
+	char buf[sizeof r + 1];
+	size_t n = read_all(p[0], buf, sizeof buf);
+	close(p[0]);
+	waitpid(h, NULL, 0);
+	memcpy(&r, buf, sizeof r);
+	if (n != sizeof r)
+		return derr_set(e, 0, "join user namespace: the helper died");
+	if (r.pid < 0)
+		*e = r.e;
+	return r.pid;
 }

@@ -6,14 +6,6 @@
 
 #ifndef CLONE_NEWTIME
 #define CLONE_NEWTIME 0x00000080
-#ifndef CLONE_INTO_CGROUP
-#define CLONE_INTO_CGROUP 0x200000000ULL
-#endif
-/* Fork-like clone (no new stack) with CLONE_NEW* flags, straight into the
- * cgroup of cgroup_fd (clone3 CLONE_INTO_CGROUP) when >= 0. *in_cgroup says
- * whether that happened; on kernels without it the caller must write
- * cgroup.procs. Returns the pid, 0 in the child, -1 with errno. */
-pid_t ns_clone(unsigned long flags, int cgroup_fd, bool *in_cgroup);
 #endif
 
 struct ns_info {
@@ -50,4 +42,12 @@ int ns_open_pid(pid_t pid, enum ns_type t, struct derr *e);
  * whether that happened; on kernels without it the caller must write
  * cgroup.procs. Returns the pid, 0 in the child, -1 with errno. */
 pid_t ns_clone(unsigned long flags, int cgroup_fd, bool *in_cgroup);
+/* ns_clone from inside the user namespace user_fd, so that every namespace
+ * in flags (pid included) is owned by it, and a time namespace in flags is
+ * made there with l's offsets; pid_fd (or -1) is the pid namespace to join.
+ * A short-lived helper joins them and clones with CLONE_PARENT: the child is
+ * still ours, and its pid is the one in our pid namespace, so the caller
+ * must not have joined another pid namespace for its children. Returns the
+ * pid, 0 in the child (already in the user namespace), -1 with e set. */
+pid_t ns_clone_in_user(int user_fd, int pid_fd, unsigned long flags, const struct oci_linux *l, struct derr *e);
 #endif

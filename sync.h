@@ -11,7 +11,6 @@ enum sync_type {
 	SYNC_READY,   /* init -> parent: set up, waiting for start */
 	SYNC_START,   /* parent -> init (run): go ahead and exec */
 	SYNC_ERROR,   /* init -> parent: msg says what failed */
-	SYNC_NS,      /* init -> parent: joined the user namespace and unshared the others */
 	SYNC_SECCOMP, /* init -> parent: the seccomp listener fd (attached), for listenerPath */
 };
 

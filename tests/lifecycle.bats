@@ -336,3 +336,69 @@ teardown() { common_teardown; }
 	[[ "${lines[5]}" =~ ^\ +0\ +100000\ +65536$ ]]
 	dl delete --force uowner
 }
+
+@test "pod: a member joins the owner's user namespace and creates its own pid and time namespaces inside it" {
+	chmod 755 "$TEST_ROOT" "$BUNDLE"
+	chown -R 100000:100000 "$BUNDLE/rootfs"
+	cfg '.linux.namespaces += [{"type":"user"}] | .linux.uidMappings = [{"containerID":0,"hostID":100000,"size":65536}] | .linux.gidMappings = [{"containerID":0,"hostID":100000,"size":65536}]'
+	cp "$BUNDLE/config.json" "$TEST_ROOT/owner.json"
+	cfg '.process.args = ["sleep", "100"]'
+	dlf create --bundle "$BUNDLE" powner
+	[ "$status" -eq 0 ]
+	dlf start powner
+	local pid
+	pid=$(dl state powner | jq -r .pid)
+	jq --arg p "$pid" '.linux.namespaces |= map(if .type == "user" then .path = "/proc/\($p)/ns/user" else . end)
+		| .linux.namespaces += [{"type":"time"}] | .linux.timeOffsets = {"boottime":{"secs":86400,"nanosecs":0}}
+		| del(.linux.uidMappings) | del(.linux.gidMappings) | .process.args = ["sleep", "100"]' \
+		"$TEST_ROOT/owner.json" >"$BUNDLE/config.json"
+	dlf create --bundle "$BUNDLE" pmember
+	[ "$status" -eq 0 ]
+	dlf start pmember
+	local mpid
+	mpid=$(dl state pmember | jq -r .pid)
+	# from the host: the member's pid and time namespaces are new and owned by the owner's user namespace
+	assert_eq "$(readlink /proc/$pid/ns/user)" "$(readlink /proc/$mpid/ns/user)"
+	[ "$(readlink /proc/$mpid/ns/pid)" != "$(readlink /proc/$pid/ns/pid)" ]
+	[ "$(readlink /proc/$mpid/ns/pid)" != "$(readlink /proc/self/ns/pid)" ]
+	[ "$(readlink /proc/$mpid/ns/time)" != "$(readlink /proc/self/ns/time)" ]
+	assert_eq "$(awk '/^NSpid/ {print $3}' /proc/$mpid/status)" 1
+	assert_eq "$(awk '/^Uid/ {print $2}' /proc/$mpid/status)" 100000
+	assert_eq "$mpid" "$(dl ps pmember --format json | jq -r '.[]')"
+	# from inside, through exec (which joins user first, then pid and time)
+	run dl exec pmember sh -c 'echo $$; cat /proc/1/cmdline | tr "\0" " "; echo; cut -d" " -f1 /proc/uptime; readlink /proc/self/ns/user'
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" -gt 1 ]
+	assert_eq "sleep 100 " "${lines[1]}"
+	[ "${lines[2]%.*}" -ge 86400 ]
+	assert_eq "$(readlink /proc/$pid/ns/user)" "${lines[3]}"
+	dl delete --force pmember
+	dl delete --force powner
+}
+
+@test "pod: a member joins the owner's user and pid namespaces; its cgroup holds its host pid" {
+	chmod 755 "$TEST_ROOT" "$BUNDLE"
+	chown -R 100000:100000 "$BUNDLE/rootfs"
+	cfg '.linux.namespaces += [{"type":"user"}] | .linux.uidMappings = [{"containerID":0,"hostID":100000,"size":65536}] | .linux.gidMappings = [{"containerID":0,"hostID":100000,"size":65536}]'
+	cp "$BUNDLE/config.json" "$TEST_ROOT/owner.json"
+	cfg '.process.args = ["sleep", "100"]'
+	dlf create --bundle "$BUNDLE" jowner
+	dlf start jowner
+	local pid mpid
+	pid=$(dl state jowner | jq -r .pid)
+	jq --arg p "$pid" '.linux.namespaces |= map(if .type == "user" or .type == "pid" then .path = "/proc/\($p)/ns/" + .type else . end)
+		| del(.linux.uidMappings) | del(.linux.gidMappings) | .process.args = ["sleep", "100"]' \
+		"$TEST_ROOT/owner.json" >"$BUNDLE/config.json"
+	dlf create --bundle "$BUNDLE" jmember
+	[ "$status" -eq 0 ]
+	dlf start jmember
+	[ "$status" -eq 0 ]
+	mpid=$(dl state jmember | jq -r .pid)
+	assert_eq "$(readlink /proc/$pid/ns/pid)" "$(readlink /proc/$mpid/ns/pid)"
+	assert_eq "$(readlink /proc/$pid/ns/user)" "$(readlink /proc/$mpid/ns/user)"
+	assert_eq "sleep100" "$(tr -d '\0' </proc/$mpid/cmdline)"
+	assert_eq "$mpid" "$(dl ps jmember --format json | jq -r '.[]')"
+	dl delete --force jmember
+	dl delete --force jowner
+}
