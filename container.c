@@ -33,7 +33,7 @@ struct ctr {
 	int sync_fd, lock_fd, fifo_fd, pty;
 	int join_fds[NS_COUNT];
 	pid_t pid;
-	bool dir_made, prepared, net_done, cg_done, fifo_made, state_saved;
+	bool dir_made, prepared, net_done, cg_done, fifo_made, state_saved, new_netns;
 	struct cstate st;
 };
 
@@ -239,6 +239,7 @@ static int spawn(struct ctr *c, struct derr *e)
 	close(sp[1]);
 	c->sync_fd = sp[0];
 	c->pid = pid;
+	c->new_netns = flags & CLONE_NEWNET;
 	ns_close_joins(c->join_fds);
 	return 0;
 fail_sp:
@@ -371,6 +372,13 @@ static int parent_setup(struct ctr *c, struct derr *e)
 		return -1;
 	if (sync_send(c->sync_fd, SYNC_GO, c->pid, NULL, -1) < 0)
 		return derr_sys(e, "sync: send");
+	/* While the init builds its rootfs (the other core), set up its network
+	 * namespace from here; for run, also write state.json now: our readers
+	 * wait on the lock we hold until the container runs. */
+	if (c->new_netns && net_setup_in(c->pid, c->net_done ? &c->cfg.net : NULL, e) < 0)
+		return -1;
+	if (c->run && save_state(c, CS_CREATED, e) < 0)
+		return -1;
 	for (;;) {
 		if (sync_recv(c->sync_fd, &m, &fd, e) < 0)
 			return -1;
@@ -381,7 +389,7 @@ static int parent_setup(struct ctr *c, struct derr *e)
 		if (m.type == SYNC_SECCOMP && fd >= 0 && send_listener(c, fd, e) < 0)
 			return -1;
 	}
-	if (save_state(c, CS_CREATED, e) < 0)
+	if (!c->run && save_state(c, CS_CREATED, e) < 0)
 		return -1;
 	if (c->o->pid_file) {
 		char buf[32];

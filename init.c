@@ -4,7 +4,6 @@
 #include "init.h"
 
 #include "hooks.h"
-#include "net.h"
 #include "process.h"
 #include "rootfs.h"
 #include "state.h"
@@ -81,12 +80,6 @@ static int setup_namespaces(struct init_args *a, struct derr *e)
 	/* Our kuid is not mapped in a new user namespace: become its root. */
 	if (userns && (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0))
 		return derr_sys(e, "user namespace: become root (are uid/gid 0 mapped?)");
-	if (a->new_netns) {
-		if (net_loopback_up(e) < 0)
-			return -1;
-		if (c->net.present && net_setup_container(&c->net, e) < 0)
-			return -1;
-	}
 	if (c->hostname && sethostname(c->hostname, strlen(c->hostname)) < 0)
 		return derr_sys(e, "hostname \"%s\"", c->hostname);
 	if (c->domainname && setdomainname(c->domainname, strlen(c->domainname)) < 0)

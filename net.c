@@ -6,6 +6,8 @@
 #include "net.h"
 
 #include <arpa/inet.h>
+#include <fcntl.h>
+#include <sched.h>
 #include <net/if.h>
 #include <sys/socket.h>
 #include <linux/if_link.h>
@@ -573,6 +575,22 @@ int net_setup_container(const struct raind_net *n, struct derr *e)
 			return derr_set(e, -rc, "net: add default route via \"%s\"", n->gateway);
 	}
 	return 0;
+}
+
+int net_setup_in(pid_t pid, const struct raind_net *n, struct derr *e)
+{
+	char path[64];
+	snprintf(path, sizeof path, "/proc/%d/ns/net", (int)pid);
+	cleanup_fd int self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	cleanup_fd int ns = open(path, O_RDONLY | O_CLOEXEC);
+	if (self < 0 || ns < 0)
+		return derr_sys(e, "open \"%s\"", self < 0 ? "/proc/self/ns/net" : path);
+	if (setns(ns, CLONE_NEWNET) < 0)
+		return derr_sys(e, "net: enter the container's network namespace");
+	int r = n ? net_setup_container(n, e) : net_loopback_up(e);
+	if (setns(self, CLONE_NEWNET) < 0 && r == 0)
+		r = derr_sys(e, "net: return to our network namespace");
+	return r;
 }
 
 int net_teardown_host(const struct raind_net *n, struct derr *e)

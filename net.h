@@ -37,6 +37,11 @@ int net_setup_host(const struct raind_net *n, pid_t child, struct derr *e);
  * failure: the namespace dies with the container. */
 int net_setup_container(const struct raind_net *n, struct derr *e);
 
+/* From outside: enter the network namespace of `pid`, bring lo up and, with
+ * n, do net_setup_container there; then return to our own namespace. The
+ * parent does this while the init builds its rootfs. */
+int net_setup_in(pid_t pid, const struct raind_net *n, struct derr *e);
+
 /* Delete the host veth end n->if_name when it exists (a missing link is
  * success). The bridge is never deleted. */
 int net_teardown_host(const struct raind_net *n, struct derr *e);
