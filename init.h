@@ -21,6 +21,7 @@ struct init_args {
 	bool new_userns, new_netns, new_pidns;
 	bool joined_userns;          /* set by the init itself */
 	unsigned long unshare_flags; /* CLONE_NEW* to unshare after joining the user namespace */
+	int *idmap_fds;              /* idmapped trees per mounts[] entry (idmap.c), or NULL */
 };
 
 /* Never returns: execs the container process or reports over sync and exits. */
