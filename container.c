@@ -4,6 +4,7 @@
 
 #include "cgroup.h"
 #include "hooks.h"
+#include "idmap.h"
 #include "init.h"
 #include "json.h"
 #include "net.h"
@@ -32,6 +33,7 @@ struct ctr {
 	struct cg cg;
 	int sync_fd, lock_fd, fifo_fd, pty;
 	int join_fds[NS_COUNT];
+	int *idmap_fds; /* idmapped trees for the init, per mounts[] entry (idmap.c) */
 	pid_t pid;
 	bool dir_made, prepared, net_done, cg_done, fifo_made, state_saved, new_netns;
 	struct cstate st;
@@ -212,6 +214,7 @@ static int spawn(struct ctr *c, struct derr *e)
 	    .state_dir = c->dir,
 	    .sync_fd = sp[1],
 	    .fifo_fd = c->fifo_fd,
+	    .idmap_fds = c->idmap_fds,
 	    .bpf = c->cfg.linux.seccomp.present ? &c->bpf : NULL,
 	    .log_path = log,
 	    .tty = c->o->tty || c->cfg.process.terminal,
@@ -433,6 +436,7 @@ static void ctr_free(struct ctr *c)
 	if (c->pty >= 0)
 		close(c->pty);
 	ns_close_joins(c->join_fds);
+	idmap_close(&c->idmap_fds, c->cfg.n_mounts);
 	bpf_program_free(&c->bpf);
 	cg_close(&c->cg);
 	c->st.annotations = NULL;
@@ -462,7 +466,10 @@ static int ctr_create(struct ctr *c, struct derr *e)
 		goto out;
 	if (c->o->listen_fds > 0)
 		add_listen_env(c);
-	if (spawn(c, e) < 0 || parent_setup(c, e) < 0)
+	if (idmap_prepare(&c->cfg, c->bundle, &c->idmap_fds, e) < 0 || spawn(c, e) < 0)
+		goto out;
+	idmap_close(&c->idmap_fds, c->cfg.n_mounts); /* the init has its own copies */
+	if (parent_setup(c, e) < 0)
 		goto out;
 	r = 0;
 out:

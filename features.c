@@ -9,20 +9,16 @@
 #include "seccomp_bpf.h"
 
 static const char *const mount_options[] = {
-    "async",       "atime",          "bind",        "defaults",
-    "dev",         "diratime",       "dirsync",     "exec",
-    "lazytime",    "mand",           "noatime",     "nodev",
-    "nodiratime",  "noexec",         "nolazytime",  "nomand",
-    "norelatime",  "nostrictatime",  "nosuid",      "nosymfollow",
-    "private",     "ratime",         "rbind",       "rdev",
-    "rdiratime",   "relatime",       "remount",     "rexec",
-    "rnoatime",    "rnodev",         "rnodiratime", "rnoexec",
-    "rnorelatime", "rnostrictatime", "rnosuid",     "rnosymfollow",
-    "ro",          "rprivate",       "rrelatime",   "rro",
-    "rrw",         "rshared",        "rslave",      "rstrictatime",
-    "rsuid",       "rsymfollow",     "runbindable", "rw",
-    "shared",      "slave",          "strictatime", "suid",
-    "symfollow",   "sync",           "unbindable",
+    "async",         "atime",        "bind",        "defaults",     "dev",         "diratime",
+    "dirsync",       "exec",         "idmap",       "lazytime",     "mand",        "noatime",
+    "nodev",         "nodiratime",   "noexec",      "nolazytime",   "nomand",      "norelatime",
+    "nostrictatime", "nosuid",       "nosymfollow", "private",      "ratime",      "rbind",
+    "rdev",          "rdiratime",    "relatime",    "remount",      "rexec",       "ridmap",
+    "rnoatime",      "rnodev",       "rnodiratime", "rnoexec",      "rnorelatime", "rnostrictatime",
+    "rnosuid",       "rnosymfollow", "ro",          "rprivate",     "rrelatime",   "rro",
+    "rrw",           "rshared",      "rslave",      "rstrictatime", "rsuid",       "rsymfollow",
+    "runbindable",   "rw",           "shared",      "slave",        "strictatime", "suid",
+    "symfollow",     "sync",         "unbindable",
 };
 
 static void str_array(struct json_writer *w, const char *key, const char *const *v, size_t n)
@@ -79,7 +75,7 @@ static void linux_features(struct json_writer *w)
 	jw_key(w, "selinux"), jw_obj_begin(w), jw_key(w, "enabled"), jw_bool(w, false), jw_obj_end(w);
 	jw_key(w, "intelRdt"), jw_obj_begin(w), jw_key(w, "enabled"), jw_bool(w, false), jw_obj_end(w);
 	jw_key(w, "mountExtensions"), jw_obj_begin(w);
-	jw_key(w, "idmap"), jw_obj_begin(w), jw_key(w, "enabled"), jw_bool(w, false), jw_obj_end(w);
+	jw_key(w, "idmap"), jw_obj_begin(w), jw_key(w, "enabled"), jw_bool(w, true), jw_obj_end(w);
 	jw_obj_end(w);
 	jw_obj_end(w);
 }

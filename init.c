@@ -103,6 +103,7 @@ static int setup_container(struct init_args *a, int pid, char *exe, size_t exe_l
 	    .pty_slave = a->tty ? &slave : NULL,
 	    .new_pid_ns = a->new_pidns,
 	    .new_net_ns = a->new_netns,
+	    .idmap_fds = a->idmap_fds,
 	};
 	if (rootfs_prepare(&rc, e) < 0 || (a->tty && setup_tty(a, master, slave, e) < 0))
 		return -1;
@@ -169,6 +170,18 @@ static int become_early(const struct init_args *a, const struct proc_spec *ps, s
 	return 0;
 }
 
+/* Close what the clone inherited, but keep[] and the idmapped trees. */
+static void close_inherited(const struct init_args *a, const int *keep, size_t n)
+{
+	size_t m = a->idmap_fds ? a->cfg->n_mounts : 0;
+	int *all = xmalloc((n + m) * sizeof *all);
+	memcpy(all, keep, n * sizeof *all);
+	if (m)
+		memcpy(all + n, a->idmap_fds, m * sizeof *all);
+	proc_fds_from(3 + a->preserve_fds, all, n + m, true);
+	free(all);
+}
+
 _Noreturn void init_main(struct init_args *a)
 {
 	struct derr e = {0};
@@ -180,7 +193,7 @@ _Noreturn void init_main(struct init_args *a)
 	 * the caller's pipes. Keep only ours and the preserved ones. */
 	int keep[NS_COUNT + 2] = {a->sync_fd, a->fifo_fd};
 	memcpy(keep + 2, a->join_fds, sizeof a->join_fds);
-	proc_fds_from(3 + a->preserve_fds, keep, ARRAY_SIZE(keep), true);
+	close_inherited(a, keep, ARRAY_SIZE(keep));
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	prctl(PR_SET_DUMPABLE, 0); /* no /proc/PID/exe games until exec (CVE-2019-5736) */
 	if (sync_recv(a->sync_fd, &m, NULL, &e) < 0)

@@ -20,6 +20,7 @@ struct init_args {
 	int preserve_fds;
 	bool new_userns, new_netns, new_pidns;
 	bool joined_userns; /* cloned inside a user namespace joined by path */
+	int *idmap_fds;     /* idmapped trees per mounts[] entry (idmap.c), or NULL */
 };
 
 /* Never returns: execs the container process or reports over sync and exits. */

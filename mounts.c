@@ -2,7 +2,8 @@
  * (bind with per-mount attributes, remount keeping locked flags), and the
  * config's mounts[] in order. Mount targets are always open fds obtained by
  * rootfs_resolve_in_root, mounted onto through /proc/self/fd/N or
- * move_mount, so a symlink swapped in later cannot redirect a mount. */
+ * move_mount, so a symlink swapped in later cannot redirect a mount.
+ * Idmapped mounts arrive as detached trees made by the parent (idmap.c). */
 #include "rootfs.h"
 
 #include <fcntl.h>
@@ -320,13 +321,11 @@ struct bind_op {
 	uint64_t rset, rclr;
 };
 
-static int bind_new_api(const struct bind_op *b, struct derr *e)
+/* Set the mount's attributes on the detached tree t, attach it onto
+ * b->dstfd, then set its propagation. */
+static int attach_tree(const struct bind_op *b, int t, struct derr *e)
 {
 	struct mount_attr a = {0}, r = {.attr_set = b->rset, .attr_clr = b->rclr};
-	cleanup_fd int t = (int)syscall(SYS_open_tree, AT_FDCWD, b->src,
-	                                OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (b->rec ? AT_RECURSIVE : 0));
-	if (t < 0)
-		return errno == ENOSYS ? -1 : derr_sys(e, "bind \"%s\"", b->src);
 	ms_to_attr(b->set, b->clr, &a);
 	if ((a.attr_set || a.attr_clr) && sys_mount_setattr(t, "", AT_EMPTY_PATH, &a) < 0)
 		return errno == ENOSYS ? -1 : derr_sys(e, "set mount attributes");
@@ -340,6 +339,15 @@ static int bind_new_api(const struct bind_op *b, struct derr *e)
 			return derr_sys(e, "set propagation");
 	}
 	return 0;
+}
+
+static int bind_new_api(const struct bind_op *b, struct derr *e)
+{
+	cleanup_fd int t = (int)syscall(SYS_open_tree, AT_FDCWD, b->src,
+	                                OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (b->rec ? AT_RECURSIVE : 0));
+	if (t < 0)
+		return errno == ENOSYS ? -1 : derr_sys(e, "bind \"%s\"", b->src);
+	return attach_tree(b, t, e);
 }
 
 /* After a classic mount onto dstfd: find the new mount again and apply the
@@ -424,6 +432,22 @@ static int bind_from_host(int rootfd, const struct oci_mount *m, int dstfd, cons
 	return bind_op_run(&b, e);
 }
 
+static struct bind_op bind_op_of(const struct oci_mount *m, const char *src, int rootfd, int dstfd)
+{
+	return (struct bind_op){
+	    .src = src,
+	    .dstfd = dstfd,
+	    .rootfd = rootfd,
+	    .dest = m->destination,
+	    .rec = (m->flags & MS_REC) != 0,
+	    .set = m->flags & PER_MOUNT,
+	    .clr = m->clear_flags & PER_MOUNT,
+	    .propagation = m->propagation,
+	    .rset = m->attr_set,
+	    .rclr = m->attr_clr,
+	};
+}
+
 static int mount_bind(const struct rootfs_ctx *c, int rootfd, const struct oci_mount *m, const struct mount_kind *k,
                       struct derr *e)
 {
@@ -440,19 +464,22 @@ static int mount_bind(const struct rootfs_ctx *c, int rootfd, const struct oci_m
 	    rootfs_resolve_in_root(rootfd, m->destination, O_PATH | (S_ISDIR(st.st_mode) ? 0 : O_CREAT), true, e);
 	if (fd < 0)
 		return -1;
-	struct bind_op b = {
-	    .src = src,
-	    .dstfd = fd,
-	    .rootfd = rootfd,
-	    .dest = m->destination,
-	    .rec = (m->flags & MS_REC) != 0,
-	    .set = m->flags & PER_MOUNT,
-	    .clr = m->clear_flags & PER_MOUNT,
-	    .propagation = m->propagation,
-	    .rset = m->attr_set,
-	    .rclr = m->attr_clr,
-	};
+	struct bind_op b = bind_op_of(m, src, rootfd, fd);
 	return bind_op_run(&b, e);
+}
+
+/* An idmapped bind: the detached tree idmap.c made in the parent. */
+static int mount_idmapped(int rootfd, const struct oci_mount *m, int tree, struct derr *e)
+{
+	struct stat st;
+	if (tree < 0 || fstat(tree, &st) < 0)
+		return derr_set(e, EBADF, "idmap: the prepared mount is missing");
+	cleanup_fd int fd =
+	    rootfs_resolve_in_root(rootfd, m->destination, O_PATH | (S_ISDIR(st.st_mode) ? 0 : O_CREAT), true, e);
+	if (fd < 0)
+		return -1;
+	struct bind_op b = bind_op_of(m, m->source, rootfd, fd);
+	return attach_tree(&b, tree, e);
 }
 
 /* devpts in a user namespace where gid 5 is not mapped: EINVAL with gid=. */
@@ -535,15 +562,15 @@ static const struct mount_kind kinds[] = {
 };
 static const struct mount_kind other_fs = {NULL, mount_fs, NULL};
 
-static int mount_one(const struct rootfs_ctx *c, int rootfd, const struct oci_mount *m, struct derr *e)
+static int mount_one(const struct rootfs_ctx *c, int rootfd, const struct oci_mount *m, int tree, struct derr *e)
 {
 	const struct mount_kind *k = &other_fs;
 	if (m->tmpcopyup)
 		return derr_set(e, 0, "tmpcopyup is not supported");
-	if (m->idmap || m->ridmap)
-		return derr_set(e, 0, "%s mounts are not supported", m->idmap ? "idmap" : "ridmap");
 	if (!m->destination || m->destination[0] != '/')
 		return derr_set(e, 0, "destination must be an absolute path");
+	if (m->idmap || m->ridmap)
+		return mount_idmapped(rootfd, m, tree, e);
 	if (m->bind)
 		k = &kinds[0];
 	else
@@ -557,7 +584,11 @@ int rootfs_do_mounts(const struct rootfs_ctx *c, int rootfd, struct derr *e)
 {
 	for (size_t i = 0; i < c->cfg->n_mounts; i++) {
 		const struct oci_mount *m = &c->cfg->mounts[i];
-		if (mount_one(c, rootfd, m, e) < 0)
+		int *tree = c->idmap_fds ? &c->idmap_fds[i] : NULL;
+		int r = mount_one(c, rootfd, m, tree ? *tree : -1, e);
+		if (tree && *tree >= 0) /* attached, or never will be */
+			close(*tree), *tree = -1;
+		if (r < 0)
 			return derr_wrap(e, "mounts[%zu] \"%s\"", i, m->destination ? m->destination : "");
 	}
 	return 0;

@@ -24,6 +24,8 @@ struct rootfs_ctx {
 	                                /dev/ptmx (its devpts instance; the host's when it
 	                                has none) and bind the slave onto /dev/console */
 	bool new_pid_ns, new_net_ns;
+	int *idmap_fds; /* per mounts[] entry: the idmapped tree idmap.c made, or -1;
+	                   NULL when none. Each is closed (and set to -1) once its mount ran. */
 };
 
 /* Before pivot, in the new mount namespace: make / private (or
