@@ -3,7 +3,8 @@
  * cgroup_resources.c computes from linux.resources; a limit whose
  * controller the host lacks is skipped and named in a single
  * warning, an explicit linux.resources.unified key or a value the kernel
- * rejects is an error. Device rules (eBPF) are not handled here. */
+ * rejects is an error. Device rules are compiled, loaded and attached by
+ * cgroup_devices.c (they need no controller, so hybrid hosts get them). */
 #include "cgroup.h"
 #include "json.h"
 
@@ -314,11 +315,9 @@ static void note_ignored(const struct oci_resources *r)
 		log_debug("cgroup v2: cpu.realtimeRuntime/realtimePeriod are ignored");
 	if (r->network.has_class_id || r->network.n_priorities)
 		log_debug("cgroup v2: network.classID/priorities are ignored");
-	if (r->n_devices)
-		log_debug("cgroup v2: device rules (eBPF) are not enforced yet");
 }
 
-static int apply_none(const struct cg *cg, const struct cg_settings *s, struct derr *e)
+static int apply_none(const struct cg *cg, const struct oci_resources *r, const struct cg_settings *s, struct derr *e)
 {
 	char list[1024] = "";
 	for (size_t i = 0; i < s->n; i++) {
@@ -327,6 +326,8 @@ static int apply_none(const struct cg *cg, const struct cg_settings *s, struct d
 			                cg->rel, s->v[i].file);
 		append(list, sizeof list, s->v[i].file, s->v[i].value);
 	}
+	if (r && r->n_devices)
+		append(list, sizeof list, "linux.resources.devices", NULL);
 	log_warn("cgroup \"%s\": no cgroup2 hierarchy: running without a cgroup%s%s", cg->rel,
 	         *list ? "; not applied: " : "", list);
 	return 0;
@@ -342,7 +343,7 @@ int cg_apply(const struct cg *cg, const struct oci_resources *r, bool update, st
 	if (r && r->present)
 		note_ignored(r);
 	if (cg->dirfd < 0) {
-		rc = apply_none(cg, &s, e);
+		rc = apply_none(cg, r, &s, e);
 		cg_settings_free(&s);
 		return rc;
 	}
@@ -352,6 +353,8 @@ int cg_apply(const struct cg *cg, const struct oci_resources *r, bool update, st
 	for (size_t i = 0; i < s.n && rc == 0; i++)
 		rc = apply_one(cg, &s.v[i], avail, &sk, e);
 	cg_settings_free(&s);
+	if (rc == 0 && r && r->n_devices)
+		rc = cg_dev_apply(cg, r->devices, r->n_devices, e);
 	if (rc == 0 && sk.ctrls)
 		log_warn("cgroup \"%s\": controllers not available (%s): not applied: %s", cg->rel, sk.names, sk.list);
 	if (rc == 0 && *sk.missing)

@@ -1,8 +1,9 @@
 /* cgroup.h: a container's cgroup on the unified (v2) hierarchy, by plain
  * file writes: create, apply linux.resources, enter, freeze, list, destroy.
  * On a hybrid host (cgroup2 at /sys/fs/cgroup/unified with few or no
- * controllers) the cgroup still exists, so freeze/kill/ps work; limits whose
- * controller is missing are reported in one warning line. On a v1-only host
+ * controllers) the cgroup still exists, so freeze/kill/ps work and device
+ * rules (eBPF, cgroup_devices.c) are enforced; limits whose controller is
+ * missing are reported in one warning line. On a v1-only host
  * there is no cgroup: cg->dirfd stays -1 and every call is a no-op (freeze
  * and pids fail). */
 #ifndef DROPLET_CGROUP_H
@@ -81,5 +82,21 @@ uint64_t cg_shares_to_weight(uint64_t shares);
 uint64_t cg_blkio_to_io_weight(uint64_t weight);
 /* Controller bit for a file name ("memory.max" -> memory), 0 for core files. */
 unsigned cg_controller_of(const char *file);
+
+/* ---- linux.resources.devices as eBPF (cgroup_devices.c) ---- */
+struct bpf_insn;
+struct cg_dev_prog {
+	struct bpf_insn *insn; /* malloc'd */
+	size_t n;
+};
+/* Compile the rules into a BPF_PROG_TYPE_CGROUP_DEVICE program (returns 1
+ * allow, 0 deny): the last matching rule wins, then runc's implicit allows
+ * (mknod of anything; null, zero, full, random, urandom, tty, console, ptmx,
+ * pts, tun); no match denies. Fails only on too many rules (p->insn NULL). */
+int cg_dev_compile(const struct oci_device_cgroup *rules, size_t n, struct cg_dev_prog *p, struct derr *e);
+void cg_dev_free(struct cg_dev_prog *p);
+/* Compile, load (the verifier's reason on a refusal) and attach to cg with
+ * BPF_F_ALLOW_MULTI, then detach the programs attached before (update). */
+int cg_dev_apply(const struct cg *cg, const struct oci_device_cgroup *rules, size_t n, struct derr *e);
 
 #endif

@@ -313,6 +313,15 @@ static void write_resources(struct json_writer *w)
 {
 	jw_key(w, "resources");
 	jw_obj_begin(w);
+	/* runc's: deny every device; the runtime adds the standard ones */
+	jw_key(w, "devices");
+	jw_arr_begin(w);
+	jw_obj_begin(w);
+	jw_key(w, "allow");
+	jw_bool(w, false);
+	kv_str(w, "access", "rwm");
+	jw_obj_end(w);
+	jw_arr_end(w);
 	jw_key(w, "memory");
 	jw_obj_begin(w);
 	kv_int(w, "limit", 1073741824);

@@ -222,6 +222,9 @@ TEST(render_defaults)
 	CHECK_STR(str_at(v, "mounts.2.options.5"), "gid=5");
 	CHECK_STR(str_at(v, "mounts.6.destination"), "/sys/fs/cgroup");
 	CHECK(at(v, "hooks") == NULL);
+	CHECK_INT(len_at(v, "linux.resources.devices"), 1);
+	CHECK(at(v, "linux.resources.devices.0.allow")->b == false);
+	CHECK_STR(str_at(v, "linux.resources.devices.0.access"), "rwm");
 	CHECK_INT(at(v, "linux.resources.memory.limit")->num.i, 1073741824);
 	CHECK_INT(at(v, "linux.resources.cpu.quota")->num.i, 80000);
 	CHECK_INT(at(v, "linux.resources.cpu.period")->num.i, 100000);
