@@ -36,6 +36,7 @@ struct ctr {
 	int *idmap_fds; /* idmapped trees for the init, per mounts[] entry (idmap.c) */
 	pid_t pid;
 	bool dir_made, prepared, net_done, cg_done, fifo_made, state_saved, new_netns;
+	bool wait_go; /* the init waits for SYNC_GO: id maps or hooks come first */
 	struct cstate st;
 };
 
@@ -219,12 +220,17 @@ static int spawn(struct ctr *c, struct derr *e)
 	    .log_path = log,
 	    .tty = c->o->tty || c->cfg.process.terminal,
 	    .keep_pdeathsig = c->run && !c->o->detach,
+	    .in_cgroup = c->cg.dirfd >= 0 ? &c->cg_done : NULL,
 	    .preserve_fds = c->o->preserve_fds + c->o->listen_fds,
 	    .new_userns = flags & CLONE_NEWUSER,
 	    .joined_userns = user_fd >= 0,
 	    .new_netns = flags & CLONE_NEWNET,
 	    .new_pidns = flags & CLONE_NEWPID,
 	};
+	const struct oci_hooks *h = &c->cfg.hooks;
+	c->wait_go = (flags & CLONE_NEWUSER) || h->n[HOOK_PRESTART] || h->n[HOOK_CREATE_RUNTIME] ||
+	             h->n[HOOK_CREATE_CONTAINER] || h->n[HOOK_START_CONTAINER];
+	a.wait_go = c->wait_go;
 	memcpy(a.join_fds, c->join_fds, sizeof a.join_fds);
 	pid_t pid = user_fd >= 0 ? ns_clone_in_user(user_fd, c->join_fds[NS_PID], flags, l, e)
 	                         : ns_clone(flags, c->cg.dirfd, &c->cg_done);
@@ -351,8 +357,17 @@ static int handle_pty(struct ctr *c, int fd, struct derr *e)
 	return 0;
 }
 
-/* After clone: maps, cgroup, network, hooks; then let the init set up and
- * wait until it is ready. */
+/* Something of ours failed while the init worked in parallel: when it
+ * failed first (and maybe died under us), its message is the one to tell. */
+static int init_error_first(struct ctr *c, struct derr *e)
+{
+	sync_take_error(c->sync_fd, e);
+	return -1;
+}
+
+/* After clone: maps, cgroup, hooks, then SYNC_GO when the init waits for
+ * them; the network and (for run) state.json while it builds its rootfs,
+ * then SYNC_START at once; then wait until it is ready. */
 static int parent_setup(struct ctr *c, struct derr *e)
 {
 	struct sync_msg m;
@@ -368,20 +383,23 @@ static int parent_setup(struct ctr *c, struct derr *e)
 	fill_state(c, CS_CREATING);
 	if (c->cfg.net.present && c->cfg.linux.ns[NS_NET].present && !c->cfg.linux.ns[NS_NET].path) {
 		if (net_setup_host(&c->cfg.net, c->pid, e) < 0)
-			return -1;
+			return init_error_first(c, e);
 		c->net_done = true;
 	}
 	if (run_hooks(c, HOOK_PRESTART, CS_CREATING, e) < 0 || run_hooks(c, HOOK_CREATE_RUNTIME, CS_CREATING, e) < 0)
 		return -1;
-	if (sync_send(c->sync_fd, SYNC_GO, c->pid, NULL, -1) < 0)
+	if ((c->wait_go || (c->cg.dirfd >= 0 && !c->cg_done)) && sync_send(c->sync_fd, SYNC_GO, c->pid, NULL, -1) < 0)
 		return derr_sys(e, "sync: send");
-	/* While the init builds its rootfs (the other core), set up its network
-	 * namespace from here; for run, also write state.json now: our readers
-	 * wait on the lock we hold until the container runs. */
 	if (c->new_netns && net_setup_in(c->pid, c->net_done ? &c->cfg.net : NULL, e) < 0)
-		return -1;
+		return init_error_first(c, e);
+	/* for run, state.json now: our readers wait on the lock we hold until
+	 * the container runs */
 	if (c->run && save_state(c, CS_CREATED, e) < 0)
-		return -1;
+		return init_error_first(c, e);
+	if (c->run && sync_send(c->sync_fd, SYNC_START, 0, NULL, -1) < 0) {
+		derr_sys(e, "sync: send");
+		return init_error_first(c, e);
+	}
 	for (;;) {
 		if (sync_recv(c->sync_fd, &m, &fd, e) < 0)
 			return -1;
@@ -617,13 +635,11 @@ static int wait_child(pid_t pid)
 	return status;
 }
 
-/* run: release the init and learn whether exec worked (EOF on the sync
- * socket means it did), then poststart. */
+/* run: the init had its SYNC_START already; learn whether exec worked
+ * (EOF on the sync socket means it did), then poststart. */
 static int run_start(struct ctr *c, struct derr *e)
 {
 	struct sync_msg m;
-	if (sync_send(c->sync_fd, SYNC_START, 0, NULL, -1) < 0)
-		return derr_sys(e, "sync: send");
 	ssize_t n;
 	do
 		n = recv(c->sync_fd, &m, sizeof m, 0);

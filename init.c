@@ -196,7 +196,10 @@ _Noreturn void init_main(struct init_args *a)
 	close_inherited(a, keep, ARRAY_SIZE(keep));
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	prctl(PR_SET_DUMPABLE, 0); /* no /proc/PID/exe games until exec (CVE-2019-5736) */
-	if (sync_recv(a->sync_fd, &m, NULL, &e) < 0)
+	/* Without id maps, hooks or a cgroup still to enter, nothing of the
+	 * parent's comes first: set up while it works in parallel. */
+	m.pid = 0;
+	if ((a->wait_go || (a->in_cgroup && !*a->in_cgroup)) && sync_recv(a->sync_fd, &m, NULL, &e) < 0)
 		_exit(1);
 	if (setup_container(a, m.pid, exe, sizeof exe, &e) < 0)
 		fail(a->sync_fd, &e);

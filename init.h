@@ -17,6 +17,8 @@ struct init_args {
 	const char *log_path;          /* Raind: stdout+stderr to this file, stdin /dev/null */
 	bool tty;                      /* open a pty and pass its master to the parent */
 	bool keep_pdeathsig;           /* run: die with droplet; create: outlive it */
+	bool wait_go;                  /* maps or hooks first: wait for SYNC_GO (also when !*in_cgroup) */
+	const bool *in_cgroup;         /* NULL: no cgroup; else whether our clone put us in it */
 	int preserve_fds;
 	bool new_userns, new_netns, new_pidns;
 	bool joined_userns; /* cloned inside a user namespace joined by path */

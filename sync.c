@@ -34,7 +34,7 @@ int sync_send(int sock, int type, int pid, const struct derr *e, int fd)
 	return n == (ssize_t)sizeof m ? 0 : -1;
 }
 
-int sync_recv(int sock, struct sync_msg *m, int *fd, struct derr *e)
+static int recv_msg(int sock, struct sync_msg *m, int *fd, int flags, struct derr *e)
 {
 	union {
 		char buf[CMSG_SPACE(sizeof(int))];
@@ -46,7 +46,7 @@ int sync_recv(int sock, struct sync_msg *m, int *fd, struct derr *e)
 	if (fd)
 		*fd = -1;
 	do
-		n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
+		n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC | flags);
 	while (n < 0 && errno == EINTR);
 	if (n < 0)
 		return derr_sys(e, "sync: receive");
@@ -70,4 +70,24 @@ int sync_recv(int sock, struct sync_msg *m, int *fd, struct derr *e)
 		return -1;
 	}
 	return 0;
+}
+
+int sync_recv(int sock, struct sync_msg *m, int *fd, struct derr *e)
+{
+	return recv_msg(sock, m, fd, 0, e);
+}
+
+bool sync_take_error(int sock, struct derr *e)
+{
+	struct sync_msg m;
+	struct derr got;
+	for (;;) {
+		m.type = 0;
+		if (recv_msg(sock, &m, NULL, MSG_DONTWAIT, &got) == 0)
+			continue;
+		if (m.type != SYNC_ERROR)
+			return false;
+		*e = got;
+		return true;
+	}
 }
