@@ -13,7 +13,7 @@ CLANG ?= clang
 FUZZ_SECONDS ?= 60
 
 SRCS := $(sort $(wildcard *.c))
-LIB_SRCS := $(filter-out droplet.c,$(SRCS))
+LIB_SRCS := $(filter-out droplet.c alloc.c,$(SRCS))
 HDRS := $(wildcard *.h)
 WARN := -Wall -Wextra -Werror -Wno-unused-parameter -Wshadow -Wformat=2 -Wno-format-nonliteral -Wno-format-truncation
 HARDEN := -D_FORTIFY_SOURCE=2 -fstack-protector-strong
@@ -56,7 +56,7 @@ build/asan/%.o: %.c $(HDRS)
 build/asan/libdroplet.a: $(ASAN_LIB_OBJS)
 	@rm -f $@ && ar rcs $@ $^
 
-build/asan/test_%: tests/unit/test_%.c tests/unit/unit.h build/asan/libdroplet.a
+build/asan/test_%: tests/unit/test_%.c tests/unit/unit.h build/asan/libdroplet.a alloc.c
 	@echo "  LD-ASAN $@"
 	@$(CC_ASAN) $(CFLAGS_ASAN) -iquote . $< build/asan/libdroplet.a -o $@
 
