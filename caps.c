@@ -156,13 +156,15 @@ int caps_before_setuid(const struct oci_process *p, struct derr *e)
 	for (int cap = 0; cap <= last; cap++) {
 		if (want[CAP_SET_BOUNDING] >> cap & 1)
 			continue;
+		if (prctl(PR_CAPBSET_DROP, (unsigned long)cap, 0, 0, 0) == 0)
+			continue;
 		/* Dropping needs CAP_SETPCAP even when the cap is already gone:
-		 * skip those, so a reduced starting set is no error. */
-		int r = prctl(PR_CAPBSET_READ, (unsigned long)cap, 0, 0, 0);
+		 * such a cap is skipped, so a reduced starting set is no error. */
+		int err = errno, r = prctl(PR_CAPBSET_READ, (unsigned long)cap, 0, 0, 0);
 		if (r == 0 || (r < 0 && errno == EINVAL))
 			continue;
-		if (prctl(PR_CAPBSET_DROP, (unsigned long)cap, 0, 0, 0) < 0)
-			return derr_sys(e, "drop bounding capability %s", caps_name(cap) ? caps_name(cap) : "?");
+		errno = err;
+		return derr_sys(e, "drop bounding capability %s", caps_name(cap) ? caps_name(cap) : "?");
 	}
 	return 0;
 }

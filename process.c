@@ -7,6 +7,7 @@
 #include "caps.h"
 
 #include <fcntl.h>
+#include <linux/close_range.h>
 #include <grp.h>
 #include <sched.h>
 #include <sys/prctl.h>
@@ -162,8 +163,43 @@ int proc_become(const struct proc_spec *s, int *notify_fd, struct derr *e)
 	return 0;
 }
 
+/* close_range (Linux 5.9, CLOSE_RANGE_CLOEXEC 5.11) over the gaps between
+ * the kept fds: a few syscalls instead of a walk of /proc/self/fd. -1 when
+ * the kernel has none of it (nothing done then) or there are too many to
+ * keep. */
+static int fds_by_range(int first, const int *keep, size_t n, bool close_them)
+{
+	int sorted[64];
+	size_t m = 0;
+	if (n > ARRAY_SIZE(sorted))
+		return -1;
+	for (size_t i = 0; i < n; i++) { /* insertion sort of the ones >= first */
+		size_t j = m;
+		if (keep[i] < first)
+			continue;
+		while (j > 0 && sorted[j - 1] > keep[i])
+			sorted[j] = sorted[j - 1], j--;
+		sorted[j] = keep[i], m++;
+	}
+	unsigned flags = close_them ? 0 : CLOSE_RANGE_CLOEXEC, lo = (unsigned)first;
+	bool called = false;
+	for (size_t i = 0; i <= m; i++) {
+		unsigned hi = i < m ? (unsigned)sorted[i] : ~0U;
+		if (hi > lo) {
+			if (syscall(SYS_close_range, lo, hi - (i < m), flags) < 0 && !called)
+				return -1;
+			called = true;
+		}
+		if (i < m && (unsigned)sorted[i] + 1 > lo)
+			lo = (unsigned)sorted[i] + 1;
+	}
+	return 0;
+}
+
 void proc_fds_from(int first, const int *keep, size_t n, bool close_them)
 {
+	if (fds_by_range(first, keep, n, close_them) == 0)
+		return;
 	cleanup_dir DIR *d = opendir("/proc/self/fd");
 	struct dirent *de;
 	if (!d)
