@@ -13,13 +13,7 @@ load helpers
 
 setup() {
 	[ "$(id -u)" = 0 ] || skip "needs root"
-	if [ -f /sys/fs/cgroup/cgroup.controllers ]; then
-		CGROOT=/sys/fs/cgroup
-	elif [ -f /sys/fs/cgroup/unified/cgroup.controllers ]; then
-		CGROOT=/sys/fs/cgroup/unified
-	else
-		skip "no cgroup2 on this host"
-	fi
+	cgroup2_root
 	V2=
 	grep -qw memory "$CGROOT/cgroup.controllers" && V2=1
 	# droplet leaves the parent "raind" in place: make it part of the snapshot.

@@ -12,13 +12,7 @@ load helpers
 
 setup() {
 	[ "$(id -u)" = 0 ] || skip "needs root"
-	if [ -f /sys/fs/cgroup/cgroup.controllers ]; then
-		CGROOT=/sys/fs/cgroup
-	elif [ -f /sys/fs/cgroup/unified/cgroup.controllers ]; then
-		CGROOT=/sys/fs/cgroup/unified
-	else
-		skip "no cgroup2 on this host"
-	fi
+	cgroup2_root
 	mkdir -p "$CGROOT/raind"
 	common_setup
 	ID=dev$BATS_TEST_NUMBER-$$

@@ -35,6 +35,18 @@ make_rootfs_cache() {
 
 dl() { "$DROPLET" --root "$STATE" "$@"; }
 
+# CGROOT: the cgroup2 mount (/sys/fs/cgroup, or a hybrid host's
+# /sys/fs/cgroup/unified); the test is skipped where there is none.
+cgroup2_root() {
+	if [ -f /sys/fs/cgroup/cgroup.controllers ]; then
+		CGROOT=/sys/fs/cgroup
+	elif [ -f /sys/fs/cgroup/unified/cgroup.controllers ]; then
+		CGROOT=/sys/fs/cgroup/unified
+	else
+		skip "no cgroup2 on this host"
+	fi
+}
+
 # cfg JQ_EXPR: edit $BUNDLE/config.json in place.
 cfg() {
 	jq "$@" "$BUNDLE/config.json" >"$BUNDLE/config.json.new" && mv "$BUNDLE/config.json.new" "$BUNDLE/config.json"
