@@ -101,7 +101,7 @@ bats: bin/droplet $(TEST_BINS)
 
 # cgroup v2 for real: a throw-away qemu VM with all controllers (tests/vm/run.sh)
 vmtest: bin/droplet bin/probe
-	tests/vm/run.sh tests/cgroup.bats tests/initramfs.bats
+	tests/vm/run.sh tests/cgroup.bats tests/devices.bats tests/initramfs.bats
 
 demo: bin/droplet
 	tools/demo.sh

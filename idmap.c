@@ -121,7 +121,9 @@ static int tree_new(const struct prep *p, const struct oci_mount *m, int userns,
 {
 	char buf[PATH_MAX];
 	const char *src = m->source;
-	unsigned rec = m->ridmap || (m->flags & MS_REC) ? AT_RECURSIVE : 0;
+	/* submounts come along with rbind only (as runc): ridmap on a plain
+	 * bind has none to map */
+	unsigned rec = m->flags & MS_REC ? AT_RECURSIVE : 0;
 	/* like the rootfs before mounts[] (rootfs.c): never a peer of the host */
 	unsigned long prop = p->cfg->linux.rootfs_propagation & (MS_SLAVE | MS_SHARED) ? MS_SLAVE : MS_PRIVATE;
 	struct mount_attr id = {.attr_set = MOUNT_ATTR_IDMAP, .userns_fd = (uint64_t)userns},
@@ -133,7 +135,7 @@ static int tree_new(const struct prep *p, const struct oci_mount *m, int userns,
 	cleanup_fd int fd = (int)syscall(SYS_open_tree, AT_FDCWD, src, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | rec);
 	if (fd < 0)
 		return derr_sys(e, "source \"%s\"", m->source);
-	if (syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH | (m->ridmap ? AT_RECURSIVE : 0), &id, sizeof id) < 0)
+	if (syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH | (m->ridmap ? rec : 0), &id, sizeof id) < 0)
 		return idmap_failed(m->ridmap && rec, e);
 	if (syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &pa, sizeof pa) < 0)
 		return derr_sys(e, "set propagation");
