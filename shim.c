@@ -11,6 +11,7 @@
 #include <sys/ioctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
@@ -515,8 +516,8 @@ struct inter {
 	pid_t child;
 	int status;
 	bool exited, hung, in_open;
-	long long deadline;
-	uint8_t in[IO_CHUNK]; /* stdin not yet written to the master */
+	long long deadline, tick; /* tick: next inter_eof_tick once stdin is at EOF */
+	uint8_t in[IO_CHUNK];     /* stdin not yet written to the master */
 	size_t in_off, in_len;
 };
 
@@ -533,14 +534,67 @@ static void inter_flush(struct inter *t)
 	t->in_off = t->in_len = 0;
 }
 
-/* EOF (or a dead stdin): a VEOF ends the reader's input. */
-static void inter_stdin_eof(struct inter *t)
+#define EOF_TICK_MS 100
+
+/* pid is blocked in read(2) of the terminal whose slave is `tty`. */
+static bool reading_tty(pid_t pid, int tty)
+{
+	char path[64], buf[64];
+	struct stat slave, st;
+	long nr, fd;
+	snprintf(path, sizeof path, "/proc/%d/syscall", pid);
+	cleanup_fd int f = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n = f < 0 ? -1 : read(f, buf, sizeof buf - 1);
+	if (n <= 0)
+		return false;
+	buf[n] = 0;
+	if (sscanf(buf, "%ld %lx", &nr, &fd) != 2 || nr != SYS_read)
+		return false;
+	snprintf(path, sizeof path, "/proc/%d/fd/%ld", pid, fd);
+	return fstat(tty, &slave) == 0 && stat(path, &st) == 0 && S_ISCHR(st.st_mode) && st.st_rdev == slave.st_rdev;
+}
+
+/* pid or one of its descendants is blocked reading the terminal. */
+static bool tree_reading_tty(pid_t pid, int tty, int depth)
+{
+	char path[64], kids[512];
+	if (reading_tty(pid, tty))
+		return true;
+	snprintf(path, sizeof path, "/proc/%d/task/%d/children", pid, pid);
+	cleanup_fd int f = depth < 8 ? open(path, O_RDONLY | O_CLOEXEC) : -1;
+	ssize_t n = f < 0 ? -1 : read(f, kids, sizeof kids - 1);
+	if (n <= 0)
+		return false;
+	kids[n] = 0;
+	char *save;
+	for (char *k = strtok_r(kids, " \n", &save); k; k = strtok_r(NULL, " \n", &save))
+		if (tree_reading_tty(atoi(k), tty, depth + 1))
+			return true;
+	return false;
+}
+
+/* After stdin's EOF, each tick: once the container has read all we wrote,
+ * end its input: ^D to a raw reader (a shell's line editor takes it as
+ * EOF on an empty line), VEOF to a canonical reader only while one is
+ * blocked reading: a VEOF queued in canonical mode and read after a switch
+ * to raw arrives as a NUL byte (a shell between two prompts). */
+static void inter_eof_tick(struct inter *t)
 {
 	struct termios tio;
+	int queued = 0;
 	if (t->in_len)
 		return;
-	t->in_open = false;
-	t->in[0] = tcgetattr(t->master, &tio) == 0 ? tio.c_cc[VEOF] : 4;
+	int tty = ioctl(t->master, TIOCGPTPEER, O_RDONLY | O_NOCTTY | O_CLOEXEC);
+	if (tty < 0) { /* before Linux 4.13: VEOF regardless */
+		t->in[0] = tcgetattr(t->master, &tio) == 0 ? tio.c_cc[VEOF] : 4;
+	} else {
+		bool end = ioctl(tty, FIONREAD, &queued) == 0 && queued == 0 && tcgetattr(tty, &tio) == 0 &&
+		           (!(tio.c_lflag & ICANON) || tree_reading_tty(t->child, tty, 0));
+		close(tty);
+		if (!end)
+			return;
+		t->in[0] = tio.c_cc[VEOF];
+	}
 	t->in_len = 1;
 	t->in_off = 0;
 	inter_flush(t);
@@ -552,7 +606,7 @@ static void inter_stdin(struct inter *t)
 	if (r < 0 && (errno == EAGAIN || errno == EINTR))
 		return;
 	if (r <= 0) {
-		inter_stdin_eof(t);
+		t->in_open = false; /* inter_eof_tick takes over */
 		return;
 	}
 	t->in_len = (size_t)r;
@@ -601,15 +655,13 @@ static bool inter_step(struct inter *t, struct sigctx *sig)
 	    {.fd = t->hung ? -1 : t->master, .events = mev},
 	    {.fd = can_read ? STDIN_FILENO : -1, .events = POLLIN},
 	};
-	/* After stdin's EOF, VEOF is sent again every half second: one that
-	 * lands while the reader switches the pty out of canonical mode is lost. */
-	int n = poll(p, 3, t->exited ? until(t->deadline) : t->in_open ? -1 : 500), signo;
-	if (n == 0 && !t->exited) {
-		inter_stdin_eof(t);
-		return true;
+	int n = poll(p, 3, t->exited ? until(t->deadline) : t->in_open ? -1 : until(t->tick)), signo;
+	if (!t->in_open && !t->exited && now_ms() >= t->tick) { /* however busy the output */
+		inter_eof_tick(t);
+		t->tick = now_ms() + EOF_TICK_MS;
 	}
 	if (n == 0)
-		return false;
+		return !t->exited;
 	while ((signo = sig_next(sig)) != 0)
 		inter_signal(t, signo);
 	if (p[1].revents & (POLLOUT | POLLERR))

@@ -118,11 +118,19 @@ wait_status() { # ID STATUS: up to 10 s
 	wait_screen run '^EXIT=3$'
 }
 
-@test "run -t: stdin from a pipe ends with EOF" {
-	skip "known gap: under bats, busybox ash stays in raw mode ignoring the VEOF droplet resends (passes from a plain shell)"
-	run bash -c "echo 'echo piped-\$((6*7))' | $DROPLET --root $STATE run -t --bundle $BUNDLE $ID"
+@test "run -t: stdin from a pipe ends with EOF, for a shell's line editor and for a canonical reader" {
+	run timeout 20 bash -c "echo 'echo piped-\$((6*7))' | $DROPLET --root $STATE run -t --bundle $BUNDLE $ID"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *piped-42* ]]
+	# the command runs in canonical mode between two prompts: the EOF must
+	# wait for the next prompt, not turn into a NUL the line editor keeps
+	run timeout 20 bash -c "printf 'sleep 1; echo slept\n' | $DROPLET --root $STATE run -t --bundle $BUNDLE $ID"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *slept* ]]
+	cfg '.process.args = ["sh", "-c", "cat; echo cat-done"]'
+	run timeout 20 bash -c "printf 'one\ntwo\n' | $DROPLET --root $STATE run -t --bundle $BUNDLE $ID"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *two*cat-done* ]]
 }
 
 @test "create -t: attach, detach with ctrl-p ctrl-q, attach again sees new output" {
