@@ -232,7 +232,7 @@ static int spawn(struct ctr *c, struct derr *e)
 	             h->n[HOOK_CREATE_CONTAINER] || h->n[HOOK_START_CONTAINER];
 	a.wait_go = c->wait_go;
 	memcpy(a.join_fds, c->join_fds, sizeof a.join_fds);
-	pid_t pid = user_fd >= 0 ? ns_clone_in_user(user_fd, c->join_fds[NS_PID], flags, l, e)
+	pid_t pid = user_fd >= 0 ? ns_clone_in_user(user_fd, c->join_fds[NS_PID], c->cg.dirfd, flags, l, &c->cg_done, e)
 	                         : ns_clone(flags, c->cg.dirfd, &c->cg_done);
 	if (pid < 0) {
 		if (user_fd < 0)

@@ -174,35 +174,54 @@ pid_t ns_clone(unsigned long flags, int cgroup_fd, bool *in_cgroup)
 	return (pid_t)syscall(SYS_clone, (flags & ~(unsigned long)CLONE_NEWTIME) | SIGCHLD, 0, 0, 0, 0);
 }
 
-pid_t ns_clone_in_user(int user_fd, int pid_fd, unsigned long flags, const struct oci_linux *l, struct derr *e)
+struct user_clone {
+	pid_t pid;
+	bool in_cgroup;
+	struct derr e;
+};
+
+/* The helper's part: cgroup, namespaces, clone. Returns 0 in the child. */
+static pid_t user_clone(int user_fd, int pid_fd, int cgroup_fd, unsigned long flags, const struct oci_linux *l,
+                        bool *in_cgroup, struct user_clone *r)
 {
-	struct {
-		pid_t pid;
-		struct derr e;
-	} r = {-1, {0}};
-	int p[2];
 	bool unused;
+	/* Into the cgroup first (ourselves: "0"), while we may: the child is
+	 * born there, so its cgroup namespace is rooted there. */
+	if (cgroup_fd >= 0) {
+		cleanup_fd int procs = openat(cgroup_fd, "cgroup.procs", O_WRONLY | O_CLOEXEC);
+		if (procs < 0 || write(procs, "0", 1) != 1)
+			return derr_sys(&r->e, "cgroup: enter");
+		*in_cgroup = r->in_cgroup = true; /* the child's copy says so too */
+	}
+	if (setns(user_fd, CLONE_NEWUSER) < 0)
+		return derr_sys(&r->e, "join user namespace");
+	if (pid_fd >= 0 && setns(pid_fd, CLONE_NEWPID) < 0)
+		return derr_sys(&r->e, "join pid namespace");
+	if (flags & CLONE_NEWTIME) {
+		if (unshare(CLONE_NEWTIME) < 0)
+			return derr_sys(&r->e, "linux.namespaces: time namespace");
+		if (ns_write_time_offsets(l, &r->e) < 0)
+			return -1;
+	}
+	pid_t pid = ns_clone((flags & ~(unsigned long)CLONE_NEWTIME) | CLONE_PARENT, -1, &unused);
+	return pid < 0 ? derr_sys(&r->e, "clone") : pid;
+}
+
+pid_t ns_clone_in_user(int user_fd, int pid_fd, int cgroup_fd, unsigned long flags, const struct oci_linux *l,
+                       bool *in_cgroup, struct derr *e)
+{
+	struct user_clone r = {-1, false, {0}};
+	int p[2];
+	*in_cgroup = false;
 	if (pipe2(p, O_CLOEXEC) < 0)
 		return derr_sys(e, "pipe");
 	pid_t h = fork();
 	if (h == 0) {
 		close(p[0]);
-		if (setns(user_fd, CLONE_NEWUSER) < 0)
-			derr_sys(&r.e, "join user namespace");
-		else if (pid_fd >= 0 && setns(pid_fd, CLONE_NEWPID) < 0)
-			derr_sys(&r.e, "join pid namespace");
-		else if ((flags & CLONE_NEWTIME) && unshare(CLONE_NEWTIME) < 0)
-			derr_sys(&r.e, "linux.namespaces: time namespace");
-		else if (!(flags & CLONE_NEWTIME) || ns_write_time_offsets(l, &r.e) == 0) {
-			/* CLONE_INTO_CGROUP is not ours to use from here: the parent
-			 * moves the child into its cgroup. */
-			r.pid = ns_clone((flags & ~(unsigned long)CLONE_NEWTIME) | CLONE_PARENT, -1, &unused);
-			if (r.pid == 0) {
-				close(p[1]);
-				return 0;
-			}
-			if (r.pid < 0)
-				derr_sys(&r.e, "clone");
+		r.pid = user_clone(user_fd, pid_fd, cgroup_fd, flags, l, in_cgroup, &r);
+		if (r.pid == 0) {
+			close(p[1]);
+			return 0;
 		}
 		write_all(p[1], &r, sizeof r);
 		_exit(0);
@@ -221,5 +240,6 @@ pid_t ns_clone_in_user(int user_fd, int pid_fd, unsigned long flags, const struc
 		return derr_set(e, 0, "join user namespace: the helper died");
 	if (r.pid < 0)
 		*e = r.e;
+	*in_cgroup = r.in_cgroup;
 	return r.pid;
 }

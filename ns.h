@@ -45,9 +45,12 @@ pid_t ns_clone(unsigned long flags, int cgroup_fd, bool *in_cgroup);
 /* ns_clone from inside the user namespace user_fd, so that every namespace
  * in flags (pid included) is owned by it, and a time namespace in flags is
  * made there with l's offsets; pid_fd (or -1) is the pid namespace to join.
- * A short-lived helper joins them and clones with CLONE_PARENT: the child is
- * still ours, and its pid is the one in our pid namespace, so the caller
- * must not have joined another pid namespace for its children. Returns the
- * pid, 0 in the child (already in the user namespace), -1 with e set. */
-pid_t ns_clone_in_user(int user_fd, int pid_fd, unsigned long flags, const struct oci_linux *l, struct derr *e);
+ * A short-lived helper enters the cgroup of cgroup_fd (or -1) first, joins
+ * the namespaces and clones with CLONE_PARENT: the child is still ours, and
+ * its pid is the one in our pid namespace, so the caller must not have
+ * joined another pid namespace for its children. *in_cgroup as for
+ * ns_clone. Returns the pid, 0 in the child (already in the user
+ * namespace), -1 with e set. */
+pid_t ns_clone_in_user(int user_fd, int pid_fd, int cgroup_fd, unsigned long flags, const struct oci_linux *l,
+                       bool *in_cgroup, struct derr *e);
 #endif

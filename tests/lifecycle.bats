@@ -324,7 +324,7 @@ teardown() { common_teardown; }
 	pid=$(dl state uowner | jq -r .pid)
 	jq --arg p "$pid" '.linux.namespaces |= map(if .type == "user" or .type == "pid" or .type == "network" then .path = "/proc/\($p)/ns/" + ({"user":"user","pid":"pid","network":"net"}[.type]) else . end)
 		| del(.linux.uidMappings) | del(.linux.gidMappings) | .hostname = "member"
-		| .process.args = ["sh","-c","for n in user mnt uts ipc; do readlink /proc/self/ns/$n; done; hostname; cat /proc/self/uid_map"]' \
+		| .process.args = ["sh","-c","for n in user mnt uts ipc; do readlink /proc/self/ns/$n; done; hostname; cat /proc/self/uid_map; grep ^0:: /proc/self/cgroup"]' \
 		"$TEST_ROOT/owner.json" >"$BUNDLE/config.json"
 	run dl run --bundle "$BUNDLE" umember
 	[ "$status" -eq 0 ]
@@ -334,6 +334,7 @@ teardown() { common_teardown; }
 	[ "${lines[3]}" != "$(readlink /proc/$pid/ns/ipc)" ]
 	assert_eq member "${lines[4]}"
 	[[ "${lines[5]}" =~ ^\ +0\ +100000\ +65536$ ]]
+	assert_eq "0::/" "${lines[6]}" # its cgroup namespace is rooted at its own cgroup
 	dl delete --force uowner
 }
 
