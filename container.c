@@ -178,6 +178,7 @@ static int spawn(struct ctr *c, struct derr *e)
 {
 	const struct oci_linux *l = &c->cfg.linux;
 	unsigned long flags = ns_new_flags(l);
+	cleanup_free char *log = NULL;
 	int sp[2];
 	if (ns_open_joins(l, c->join_fds, e) < 0)
 		return -1;
@@ -200,7 +201,6 @@ static int spawn(struct ctr *c, struct derr *e)
 		derr_sys(e, "socketpair");
 		goto fail;
 	}
-	cleanup_free char *log = NULL;
 	if (c->o->raind && !c->run && !c->o->tty && !c->cfg.process.terminal) {
 		cleanup_free char *dir = xasprintf("%s/logs", c->dir);
 		if (mkdir_p(dir, 0755, e) < 0)
