@@ -171,12 +171,12 @@ static int fds_by_range(int first, const int *keep, size_t n, bool close_them)
 {
 	int sorted[64];
 	size_t m = 0;
-	if (n > ARRAY_SIZE(sorted))
-		return -1;
 	for (size_t i = 0; i < n; i++) { /* insertion sort of the ones >= first */
 		size_t j = m;
 		if (keep[i] < first)
 			continue;
+		if (m == ARRAY_SIZE(sorted))
+			return -1;
 		while (j > 0 && sorted[j - 1] > keep[i])
 			sorted[j] = sorted[j - 1], j--;
 		sorted[j] = keep[i], m++;

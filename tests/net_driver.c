@@ -1,8 +1,8 @@
 /* net_driver: drives net.c directly for tests/net.bats, before the container
  * lifecycle exists. "-" stands for an absent (NULL) value.
  *   net_driver host PID IFNAME PEER BRIDGE ADDRESS GATEWAY   net_setup_host
- *   net_driver container PID PEER ADDRESS GATEWAY            setns + net_setup_container
- *   net_driver lo PID                                        setns + net_loopback_up
+ *   net_driver container PID PEER ADDRESS GATEWAY            net_setup_in (net_setup_container)
+ *   net_driver lo PID                                        net_setup_in (lo up only)
  *   net_driver teardown IFNAME                               net_teardown_host
  *   net_driver exists IFNAME                                 prints 1 or 0
  * Errors are printed as "droplet: <msg>" and exit 1; usage errors exit 2.
@@ -13,9 +13,6 @@
  *     tests/net_driver.c net.c common.c -o bin/net_driver */
 #include "net.h"
 
-#include <fcntl.h>
-#include <sched.h>
-
 static char *arg(char *s)
 {
 	return strcmp(s, "-") == 0 ? NULL : s;
@@ -25,24 +22,6 @@ static int fail(const struct derr *e)
 {
 	fprintf(stderr, "droplet: %s\n", e->msg);
 	return 1;
-}
-
-static int enter_netns(const char *pid, struct derr *e)
-{
-	char path[64];
-	int fd;
-
-	snprintf(path, sizeof path, "/proc/%s/ns/net", pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return derr_sys(e, "open \"%s\"", path);
-	if (setns(fd, CLONE_NEWNET) < 0) {
-		derr_sys(e, "setns \"%s\"", path);
-		close(fd);
-		return -1;
-	}
-	close(fd);
-	return 0;
 }
 
 int main(int argc, char **argv)
@@ -63,14 +42,10 @@ int main(int argc, char **argv)
 		n.host_interface = arg(argv[3]);
 		n.address = arg(argv[4]);
 		n.gateway = arg(argv[5]);
-		if (enter_netns(argv[2], &e) < 0)
-			return fail(&e);
-		return net_setup_container(&n, &e) < 0 ? fail(&e) : 0;
+		return net_setup_in((pid_t)atoi(argv[2]), &n, &e) < 0 ? fail(&e) : 0;
 	}
 	if (!strcmp(cmd, "lo") && argc == 3) {
-		if (enter_netns(argv[2], &e) < 0)
-			return fail(&e);
-		return net_loopback_up(&e) < 0 ? fail(&e) : 0;
+		return net_setup_in((pid_t)atoi(argv[2]), NULL, &e) < 0 ? fail(&e) : 0;
 	}
 	if (!strcmp(cmd, "teardown") && argc == 3) {
 		n.if_name = arg(argv[2]);
