@@ -251,6 +251,36 @@ teardown() { common_teardown; }
 	rm -rf "$STATE/r1"
 }
 
+@test "run -d: runc style returns once the process runs; the Raind way leaves the monitor to record the exit" {
+	cfg '.process.args = ["sleep", "100"]'
+	# $(...) returns only when nobody holds the pipe: a detached run must not
+	out=$(timeout 10 "$DROPLET" --root "$STATE" run -d --bundle "$BUNDLE" --pid-file "$TEST_ROOT/d1.pid" d1 </dev/null >/dev/null 2>&1; echo rc=$?)
+	assert_eq rc=0 "$out"
+	local pid
+	pid=$(dl state d1 | jq -r .pid)
+	assert_eq "$pid" "$(cat "$TEST_ROOT/d1.pid")"
+	[ "$(dl state d1 | jq -r .status)" = running ]
+	assert_eq "sleep100" "$(tr -d '\0' </proc/$pid/cmdline)"
+	dl kill d1 KILL
+	for i in $(seq 50); do [ "$(dl state d1 | jq -r .status)" = stopped ] && break; sleep 0.1; done
+	[ "$(dl state d1 | jq -r .status)" = stopped ]
+	dl delete d1
+	[ ! -e "$STATE/d1" ]
+	# the Raind form: the bundle is <root>/<id>
+	mkdir -p "$STATE/d2"
+	mv "$BUNDLE/rootfs" "$STATE/d2/rootfs"
+	jq '.process.args = ["sh","-c","sleep 0.3; exit 7"]' "$BUNDLE/config.json" >"$STATE/d2/config.json"
+	out=$(timeout 10 "$DROPLET" --root "$STATE" run -d d2 2>&1; echo rc=$?)
+	assert_eq rc=0 "$out"
+	[ "$(dl state d2 | jq -r .shimPid)" -gt 0 ]
+	for i in $(seq 50); do [ "$(dl state d2 | jq -r .status)" = stopped ] && break; sleep 0.1; done
+	run dl state d2
+	[ "$(echo "$output" | jq -r .exit_code)" = 7 ]
+	[ "$(echo "$output" | jq -r .reason)" = Exited ]
+	dl delete d2
+	rm -rf "$STATE/d2"
+}
+
 @test "the Raind create does not keep the caller's stdout open" {
 	mkdir -p "$STATE/r2"
 	mv "$BUNDLE/rootfs" "$STATE/r2/rootfs"
