@@ -154,3 +154,23 @@ with_userns() {
 	echo "$output" | jq -e '.linux.mountExtensions.idmap.enabled == true'
 	echo "$output" | jq -e '.mountOptions | index("idmap") and index("ridmap")'
 }
+
+@test "idmap: without mappings of its own, a mount of a pod member takes those of the user namespace it joins" {
+	with_userns
+	cp "$BUNDLE/config.json" "$TEST_ROOT/owner.json"
+	cfg '.process.args = ["sleep", "100"]'
+	dlf create --bundle "$BUNDLE" "${ID}o"
+	[ "$status" -eq 0 ]
+	dlf start "${ID}o"
+	local pid
+	pid=$(dl state "${ID}o" | jq -r .pid)
+	jq --arg p "$pid" --arg s "$TEST_ROOT/src" '.linux.namespaces |= map(if .type == "user" then .path = "/proc/\($p)/ns/user" else . end)
+		| del(.linux.uidMappings) | del(.linux.gidMappings)
+		| .mounts += [{destination: "/data", type: "bind", source: $s, options: ["bind", "idmap"]}]' \
+		"$TEST_ROOT/owner.json" >"$BUNDLE/config.json"
+	in_container 'stat -c %u:%g /data/f; readlink /proc/self/ns/user'
+	[ "$status" -eq 0 ]
+	assert_eq "0:0" "${lines[0]}"
+	assert_eq "$(readlink /proc/$pid/ns/user)" "${lines[1]}"
+	dl delete --force "${ID}o"
+}
