@@ -47,6 +47,16 @@ net_config() {
 	! ip link show "$HOSTIF" 2>/dev/null
 }
 
+@test "net: an init that fails at its mounts while droplet sets up its network: its reason is told, the veth is gone" {
+	net_config
+	cfg '.mounts += [{destination: "/bad", type: "nosuchfs", source: "none"}]'
+	run dl run --bundle "$BUNDLE" n9
+	[ "$status" -ne 0 ]
+	assert_eq 'droplet: mounts[7] "/bad": mount nosuchfs: No such device' "$output"
+	! ip link show "$HOSTIF" 2>/dev/null
+	[ ! -e "$STATE/n9" ]
+}
+
 @test "net: no network namespace, no veth" {
 	net_config
 	cfg '.linux.namespaces |= map(select(.type != "network")) | .process.args = ["true"]'
