@@ -536,11 +536,11 @@ static void inter_flush(struct inter *t)
 
 #define EOF_TICK_MS 100
 
-/* pid is blocked in read(2) of the terminal whose slave is `tty`. */
-static bool reading_tty(pid_t pid, int tty)
+/* pid is blocked in read(2) of the terminal device `tty` (its rdev). */
+static bool reading_tty(pid_t pid, dev_t tty)
 {
 	char path[64], buf[64];
-	struct stat slave, st;
+	struct stat st;
 	long nr, fd;
 	snprintf(path, sizeof path, "/proc/%d/syscall", pid);
 	cleanup_fd int f = open(path, O_RDONLY | O_CLOEXEC);
@@ -551,11 +551,11 @@ static bool reading_tty(pid_t pid, int tty)
 	if (sscanf(buf, "%ld %lx", &nr, &fd) != 2 || nr != SYS_read)
 		return false;
 	snprintf(path, sizeof path, "/proc/%d/fd/%ld", pid, fd);
-	return fstat(tty, &slave) == 0 && stat(path, &st) == 0 && S_ISCHR(st.st_mode) && st.st_rdev == slave.st_rdev;
+	return stat(path, &st) == 0 && S_ISCHR(st.st_mode) && st.st_rdev == tty;
 }
 
 /* pid or one of its descendants is blocked reading the terminal. */
-static bool tree_reading_tty(pid_t pid, int tty, int depth)
+static bool tree_reading_tty(pid_t pid, dev_t tty, int depth)
 {
 	char path[64], kids[512];
 	if (reading_tty(pid, tty))
@@ -588,8 +588,10 @@ static void inter_eof_tick(struct inter *t)
 	if (tty < 0) { /* before Linux 4.13: VEOF regardless */
 		t->in[0] = tcgetattr(t->master, &tio) == 0 ? tio.c_cc[VEOF] : 4;
 	} else {
-		bool end = ioctl(tty, FIONREAD, &queued) == 0 && queued == 0 && tcgetattr(tty, &tio) == 0 &&
-		           (!(tio.c_lflag & ICANON) || tree_reading_tty(t->child, tty, 0));
+		struct stat st;
+		bool end =
+		    ioctl(tty, FIONREAD, &queued) == 0 && queued == 0 && tcgetattr(tty, &tio) == 0 &&
+		    (!(tio.c_lflag & ICANON) || (fstat(tty, &st) == 0 && tree_reading_tty(t->child, st.st_rdev, 0)));
 		close(tty);
 		if (!end)
 			return;
